@@ -1,0 +1,250 @@
+// Builds a config snapshot from parsed analyst files: validate, apply defaults, cross-check, compile, hash, freeze.
+import { createHash } from 'node:crypto';
+import {
+  type ContactPolicyConfig,
+  ContactPolicySchema,
+  checkContactPolicy,
+  compileContactPolicy,
+} from '../policy/index.js';
+import type { Operator } from '../rules/index.js';
+import {
+  loadModel,
+  type ModelManifest,
+  ModelLoadError,
+  type ModelsFile,
+  ModelsFileSchema,
+  type PropensityModel,
+} from '../scoring/index.js';
+import { type ActionSpec, type ActionsFile, ActionsFileSchema } from './actions-schema.js';
+import { type ArbitrationFile, ArbitrationFileSchema } from './arbitration-schema.js';
+import { checkActions, checkArbitration, checkEligibilityScopes, checkPolicyReferences } from './check-references.js';
+import { conditionCompiler } from './compile-conditions.js';
+import { ConfigError, type ConfigProblem } from './config-problem.js';
+import type { CompiledAction, ConfigSnapshot } from './config-snapshot.js';
+import { type EligibilityFile, EligibilityFileSchema } from './eligibility-schema.js';
+import { compileTreatment } from './treatment-template.js';
+import { deepFreeze, pointer, validateFile } from './validate-file.js';
+
+/** One parsed file: its name (for problem reports) and its content. */
+export interface ConfigSource {
+  file: string;
+  data: unknown;
+}
+
+export interface ConfigInput {
+  actions: ConfigSource;
+  eligibility?: ConfigSource;
+  contactPolicy: ConfigSource;
+  arbitration: ConfigSource;
+  models?: ConfigSource;
+  /** Model file bytes, keyed by the manifest's `file` value exactly as written. */
+  modelFiles?: Readonly<Record<string, Uint8Array>>;
+}
+
+export interface BuildConfigOptions {
+  /** Custom rule operators, registered beside the built-in ones. */
+  operators?: readonly Operator[];
+}
+
+/**
+ * Validates and compiles every file, or throws a ConfigError listing every problem at once.
+ * @example const config = await buildConfig({ actions: { file: 'actions.yaml', data }, ... });
+ */
+export async function buildConfig(input: ConfigInput, options: BuildConfigOptions = {}): Promise<ConfigSnapshot> {
+  const problems: ConfigProblem[] = [];
+  const actionsFile = validateFile<ActionsFile>(ActionsFileSchema, input.actions.file, input.actions.data);
+  const eligibilitySource = input.eligibility ?? { file: 'eligibility.yaml', data: {} };
+  const eligibility = validateFile<EligibilityFile>(
+    EligibilityFileSchema,
+    eligibilitySource.file,
+    eligibilitySource.data,
+  );
+  const policy = validateFile<ContactPolicyConfig>(
+    ContactPolicySchema,
+    input.contactPolicy.file,
+    input.contactPolicy.data,
+  );
+  const arbitration = validateFile<ArbitrationFile>(
+    ArbitrationFileSchema,
+    input.arbitration.file,
+    input.arbitration.data,
+  );
+  const modelsSource = input.models ?? { file: 'models.yaml', data: { models: [] } };
+  const models = validateFile<ModelsFile>(ModelsFileSchema, modelsSource.file, modelsSource.data);
+  problems.push(
+    ...actionsFile.problems,
+    ...eligibility.problems,
+    ...policy.problems,
+    ...arbitration.problems,
+    ...models.problems,
+  );
+  if (policy.value) {
+    for (const p of checkContactPolicy(policy.value)) problems.push({ file: input.contactPolicy.file, ...p });
+  }
+
+  const loadedModels = models.value ? await loadModels(models.value, modelsSource.file, input.modelFiles, problems) : undefined;
+
+  // Cross-file checks need every file's own shape to be right first.
+  if (!actionsFile.value || !eligibility.value || !policy.value || !arbitration.value || !models.value || !loadedModels) {
+    throw new ConfigError(problems);
+  }
+  const channels = Object.keys(policy.value.channels);
+  const ctx = {
+    actionsFile: input.actions.file,
+    channels: new Set(channels),
+    issues: new Set(arbitration.value.issues),
+    groups: new Set(actionsFile.value.actions.map((a) => a.group)),
+    models: new Set(models.value.models.map((m) => m.id)),
+  };
+  problems.push(...checkActions(actionsFile.value.actions, ctx));
+  problems.push(...checkEligibilityScopes(eligibility.value, eligibilitySource.file, ctx));
+  problems.push(...checkArbitration(arbitration.value, input.arbitration.file, ctx));
+  const actionIds = new Set(actionsFile.value.actions.map((a) => a.id));
+  problems.push(...checkPolicyReferences(policy.value, input.contactPolicy.file, { ...ctx, actions: actionIds }));
+
+  const compiler = conditionCompiler(eligibility.value.conditions, options.operators ?? [], problems);
+  for (const [name, condition] of Object.entries(eligibility.value.conditions)) {
+    compiler.compile(condition, eligibilitySource.file, pointer('conditions', name));
+  }
+  const issueRules = compileScope(eligibility.value.issues, 'issues', eligibilitySource.file, compiler);
+  const groupRules = compileScope(eligibility.value.groups, 'groups', eligibilitySource.file, compiler);
+  const actions = actionsFile.value.actions.map((spec, index) =>
+    compileAction(spec, index, {
+      arbitration: arbitration.value!,
+      actionRule:
+        spec.eligibility === undefined
+          ? undefined
+          : compiler.compile(spec.eligibility, input.actions.file, pointer('actions', index, 'eligibility')),
+      issueRule: issueRules.get(spec.issue),
+      groupRule: groupRules.get(spec.group),
+    }),
+  );
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const channelActions = new Map<string, CompiledAction[]>(channels.map((c) => [c, []]));
+  for (const action of actions) for (const channel of action.spec.channels) channelActions.get(channel)?.push(action);
+
+  const sources = deepFreeze({
+    actions: actionsFile.value.actions,
+    eligibility: eligibility.value,
+    contactPolicy: policy.value,
+    arbitration: arbitration.value,
+    models: models.value.models,
+  });
+  return Object.freeze({
+    version: contentVersion(input, models.value.models),
+    files: Object.freeze([input.actions.file, eligibilitySource.file, input.contactPolicy.file, input.arbitration.file, modelsSource.file]),
+    actions: Object.freeze(actions),
+    actionById: new Map(actions.map((a) => [a.id, a])),
+    channelActions,
+    channels: Object.freeze(channels),
+    arbitration: sources.arbitration,
+    policy: compileContactPolicy(sources.contactPolicy),
+    models: loadedModels,
+    sources,
+  });
+}
+
+type Compiler = ReturnType<typeof conditionCompiler>;
+
+function compileScope(conditions: Record<string, unknown>, scope: string, file: string, compiler: Compiler) {
+  const rules = new Map<string, NonNullable<ReturnType<Compiler['compile']>>>();
+  for (const [name, condition] of Object.entries(conditions)) {
+    const rule = compiler.compile(condition, file, pointer(scope, name));
+    if (rule) rules.set(name, rule);
+  }
+  return rules;
+}
+
+function compileAction(
+  spec: ActionSpec,
+  index: number,
+  parts: {
+    arbitration: ArbitrationFile;
+    actionRule: CompiledAction['rules'][number]['rule'] | undefined;
+    issueRule: CompiledAction['rules'][number]['rule'] | undefined;
+    groupRule: CompiledAction['rules'][number]['rule'] | undefined;
+  },
+): CompiledAction {
+  const rules: { scope: 'issue' | 'group' | 'action'; rule: CompiledAction['rules'][number]['rule'] }[] = [];
+  if (parts.issueRule) rules.push({ scope: 'issue', rule: parts.issueRule });
+  if (parts.groupRule) rules.push({ scope: 'group', rule: parts.groupRule });
+  if (parts.actionRule) rules.push({ scope: 'action', rule: parts.actionRule });
+  const { levers, defaultPropensity } = parts.arbitration;
+  return Object.freeze({
+    index,
+    spec,
+    id: spec.id,
+    actionId: spec.id,
+    issue: spec.issue,
+    group: spec.group,
+    mandatory: spec.mandatory,
+    rules: Object.freeze(rules),
+    validFromMs: spec.validFrom ? Date.parse(spec.validFrom) : Number.NEGATIVE_INFINITY,
+    // A date without a time means "through the end of that day" (UTC).
+    validToMs: spec.validTo ? endOf(spec.validTo) : Number.POSITIVE_INFINITY,
+    model: spec.model,
+    priorPropensity: spec.propensity ?? defaultPropensity,
+    lever: spec.lever * (levers.groups[spec.group] ?? 1) * (levers.issues[spec.issue] ?? 1),
+    treatments: new Map(Object.entries(spec.treatments).map(([channel, t]) => [channel, compileTreatment(t)])),
+  });
+}
+
+function endOf(date: string): number {
+  return date.length === 10 ? Date.parse(date) + 86_400_000 - 1 : Date.parse(date);
+}
+
+async function loadModels(
+  file: ModelsFile,
+  source: string,
+  bytesByFile: Readonly<Record<string, Uint8Array>> | undefined,
+  problems: ConfigProblem[],
+): Promise<Map<string, PropensityModel> | undefined> {
+  const loaded = new Map<string, PropensityModel>();
+  const before = problems.length;
+  const seen = new Set<string>();
+  for (const [i, manifest] of file.models.entries()) {
+    if (seen.has(manifest.id)) {
+      problems.push({ file: source, path: pointer('models', i, 'id'), code: 'CONFIG_DUPLICATE_ID', message: `duplicate model id "${manifest.id}"` });
+      continue;
+    }
+    seen.add(manifest.id);
+    const bytes = bytesByFile?.[manifest.file];
+    if (!bytes) {
+      problems.push({ file: source, path: pointer('models', i, 'file'), code: 'MODEL_FILE_MISSING', message: `model file "${manifest.file}" was not found` });
+      continue;
+    }
+    try {
+      loaded.set(manifest.id, await loadModel(manifest, bytes));
+    } catch (error) {
+      if (!(error instanceof ModelLoadError)) throw error;
+      problems.push({ file: source, path: pointer('models', i, error.field ?? 'file'), code: error.code, message: error.message });
+    }
+  }
+  return problems.length === before ? loaded : undefined;
+}
+
+function contentVersion(input: ConfigInput, manifests: readonly ModelManifest[]): string {
+  const hash = createHash('sha256');
+  for (const source of [input.actions, input.eligibility, input.contactPolicy, input.arbitration, input.models]) {
+    hash.update(canonicalJson(source?.data ?? null));
+    hash.update('\0');
+  }
+  for (const manifest of manifests) {
+    const bytes = input.modelFiles?.[manifest.file];
+    if (bytes) hash.update(bytes);
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** JSON with object keys sorted, so the same content always hashes the same whatever the key order. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

@@ -1,0 +1,91 @@
+// createEngine: the public entry point that ties a config snapshot to its stores and serves decisions and outcomes.
+import type { ConfigSnapshot } from '../config/config-snapshot.js';
+import { type ContactHistory, InMemoryContactHistory } from '../policy/index.js';
+import { InMemoryProfileStore, type ProfileStore } from '../profiles/profile-store.js';
+import { decide } from './decide.js';
+import { DecisionLog } from './decision-log.js';
+import type { DecisionResult, OutcomeRequest, OutcomeResult } from './decision-types.js';
+import { validateOutcomeRequest } from './validate-request.js';
+
+export interface EngineOptions {
+  config: ConfigSnapshot;
+  /** Where profiles come from when a request gives a subscriberId (default: an empty in-memory store). */
+  profiles?: ProfileStore;
+  /** Contact history for caps, cooldowns and suppression (default: in memory). */
+  history?: ContactHistory;
+  /** The engine's clock in epoch ms (default Date.now); requests may override it with `now`. */
+  clock?: () => number;
+  /** Makes decision ids (default: random UUIDs). */
+  newDecisionId?: () => string;
+  /** How many recent decisions to keep for outcome reporting (default 100,000). */
+  decisionLogSize?: number;
+}
+
+export interface Engine {
+  readonly config: ConfigSnapshot;
+  readonly profiles: ProfileStore;
+  readonly history: ContactHistory;
+  /** Decides for one subscriber on one channel. Never throws: a bad request or a fault is an error result. */
+  decide(request: unknown): Promise<DecisionResult>;
+  /** Records an impression, click, accept, reject or convert against a decision, into contact history. */
+  recordOutcome(request: OutcomeRequest): Promise<OutcomeResult>;
+}
+
+/**
+ * @example
+ * const engine = createEngine({ config: await loadConfigDir('rules'), profiles });
+ * const result = await engine.decide({ subscriberId: 'SUB-00000001', channel: 'app' });
+ */
+export function createEngine(options: EngineOptions): Engine {
+  const profiles = options.profiles ?? new InMemoryProfileStore();
+  const history = options.history ?? new InMemoryContactHistory();
+  const clock = options.clock ?? Date.now;
+  const newDecisionId = options.newDecisionId ?? (() => globalThis.crypto.randomUUID());
+  const log = new DecisionLog(options.decisionLogSize);
+  const deps = { config: options.config, profiles, history, clock, newDecisionId, log };
+
+  return {
+    config: options.config,
+    profiles,
+    history,
+    async decide(request) {
+      try {
+        return await decide(deps, request);
+      } catch (error) {
+        // A fault here is a bug; the caller still gets a result it can act on.
+        return { ok: false, error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) } };
+      }
+    },
+    async recordOutcome(request) {
+      const valid = validateOutcomeRequest(request);
+      if ('ok' in valid) return valid;
+      const { decisionId, actionId, outcome, at } = valid.value;
+      const decision = log.get(decisionId);
+      if (!decision) {
+        return { ok: false, error: { code: 'UNKNOWN_DECISION', message: `no recent decision "${decisionId}"`, field: 'decisionId' } };
+      }
+      const action = decision.actions.get(actionId);
+      if (!action) {
+        const message = `action "${actionId}" was not returned by decision "${decisionId}"`;
+        return { ok: false, error: { code: 'ACTION_NOT_IN_DECISION', message, field: 'actionId' } };
+      }
+      try {
+        await history.record({
+          at: at ?? clock(),
+          subscriberId: decision.subscriberId,
+          decisionId,
+          actionId,
+          issue: action.issue,
+          group: action.group,
+          channel: decision.channel,
+          outcome,
+          mandatory: action.mandatory,
+        });
+      } catch (error) {
+        const message = `contact history did not record the outcome: ${error instanceof Error ? error.message : String(error)}`;
+        return { ok: false, error: { code: 'CONTACT_HISTORY_UNAVAILABLE', message } };
+      }
+      return { ok: true };
+    },
+  };
+}

@@ -1,0 +1,105 @@
+// Checks a decision or outcome request from outside: every field's type, unknown fields, known channel, limit range.
+import type { ConfigSnapshot } from '../config/config-snapshot.js';
+import type { Outcome } from '../policy/index.js';
+import type { Profile } from '../population/index.js';
+import type { DecisionError, DecisionRequest, OutcomeRequest, OutcomeResult } from './decision-types.js';
+
+const REQUEST_FIELDS = new Set(['subscriberId', 'profile', 'channel', 'context', 'limit', 'explain', 'now']);
+const OUTCOME_FIELDS = new Set(['decisionId', 'actionId', 'outcome', 'at']);
+export const OUTCOMES: readonly Outcome[] = ['impression', 'click', 'accept', 'reject', 'convert'];
+
+export interface ValidRequest {
+  subscriberId: string | undefined;
+  profile: Profile | undefined;
+  channel: string;
+  context: Record<string, unknown>;
+  limit: number;
+  explain: boolean;
+  now: number | undefined;
+}
+
+const fail = (code: DecisionError['code'], field: string | undefined, message: string): { error: DecisionError } => ({
+  error: field === undefined ? { code, message } : { code, message, field },
+});
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A valid request with defaults applied, or the first problem with the field at fault. */
+export function validateDecisionRequest(
+  request: unknown,
+  config: ConfigSnapshot,
+): { value: ValidRequest } | { error: DecisionError } {
+  if (!isPlainObject(request)) return fail('INVALID_REQUEST', undefined, 'the request must be an object');
+  const r = request as Partial<DecisionRequest> & Record<string, unknown>;
+  for (const key in r) {
+    if (!REQUEST_FIELDS.has(key)) return fail('INVALID_REQUEST', key, `unknown field "${key}"`);
+  }
+  if (typeof r.channel !== 'string') return fail('INVALID_REQUEST', 'channel', 'channel must be a string');
+  if (!config.channelActions.has(r.channel)) {
+    return fail('UNKNOWN_CHANNEL', 'channel', `unknown channel "${r.channel}" (known: ${config.channels.join(', ')})`);
+  }
+  if (r.profile !== undefined) {
+    if (!isPlainObject(r.profile) || typeof r.profile.subscriberId !== 'string' || r.profile.subscriberId === '') {
+      return fail('INVALID_REQUEST', 'profile', 'profile must be an object with a non-empty string subscriberId');
+    }
+  } else if (typeof r.subscriberId !== 'string' || r.subscriberId === '') {
+    return fail('INVALID_REQUEST', 'subscriberId', 'give a non-empty string subscriberId, or a profile');
+  }
+  if (r.subscriberId !== undefined && typeof r.subscriberId !== 'string') {
+    return fail('INVALID_REQUEST', 'subscriberId', 'subscriberId must be a string');
+  }
+  if (r.context !== undefined && !isPlainObject(r.context)) {
+    return fail('INVALID_CONTEXT', 'context', 'context must be an object');
+  }
+  const { defaultLimit, maxLimit } = config.arbitration;
+  if (r.limit !== undefined && (!Number.isInteger(r.limit) || r.limit < 1 || r.limit > maxLimit)) {
+    return fail('INVALID_LIMIT', 'limit', `limit must be a whole number from 1 to ${maxLimit}`);
+  }
+  if (r.explain !== undefined && typeof r.explain !== 'boolean') {
+    return fail('INVALID_REQUEST', 'explain', 'explain must be a boolean');
+  }
+  const now = parseTime(r.now);
+  if (now === null) return fail('INVALID_TIME', 'now', 'now must be epoch milliseconds or an ISO 8601 timestamp');
+  return {
+    value: {
+      subscriberId: r.profile?.subscriberId ?? r.subscriberId,
+      profile: r.profile,
+      channel: r.channel,
+      context: r.context ?? {},
+      limit: r.limit ?? defaultLimit,
+      explain: r.explain ?? false,
+      now,
+    },
+  };
+}
+
+/** A valid outcome request, or the first problem with the field at fault. */
+export function validateOutcomeRequest(
+  request: unknown,
+): { value: OutcomeRequest & { at: number | undefined } } | Extract<OutcomeResult, { ok: false }> {
+  const bad = (code: 'INVALID_REQUEST' | 'INVALID_OUTCOME' | 'INVALID_TIME', field: string | undefined, message: string) =>
+    ({ ok: false, error: field === undefined ? { code, message } : { code, message, field } }) as const;
+  if (!isPlainObject(request)) return bad('INVALID_REQUEST', undefined, 'the request must be an object');
+  for (const key in request) if (!OUTCOME_FIELDS.has(key)) return bad('INVALID_REQUEST', key, `unknown field "${key}"`);
+  const { decisionId, actionId, outcome } = request;
+  if (typeof decisionId !== 'string' || decisionId === '') return bad('INVALID_REQUEST', 'decisionId', 'decisionId must be a non-empty string');
+  if (typeof actionId !== 'string' || actionId === '') return bad('INVALID_REQUEST', 'actionId', 'actionId must be a non-empty string');
+  if (!OUTCOMES.includes(outcome as Outcome)) {
+    return bad('INVALID_OUTCOME', 'outcome', `outcome must be one of ${OUTCOMES.join(', ')}`);
+  }
+  const at = parseTime(request.at);
+  if (at === null) return bad('INVALID_TIME', 'at', 'at must be epoch milliseconds or an ISO 8601 timestamp');
+  return { value: { decisionId, actionId, outcome: outcome as Outcome, at } };
+}
+
+/** undefined when absent, null when present but not a time. */
+function parseTime(value: unknown): number | undefined | null {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) {
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? null : ms;
+  }
+  return null;
+}

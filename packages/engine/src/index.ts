@@ -1,0 +1,28 @@
+/**
+ * @module @arbiter/engine — the pure decision core: config snapshots, compiled rules, contact policy,
+ * ONNX scoring and arbitration, behind `createEngine().decide()`.
+ */
+export { type ScoreTerms, scoreTerms } from './arbitration/arbitrate.js';
+export type { ActionSpec, Treatment } from './config/actions-schema.js';
+export { type BuildConfigOptions, buildConfig, type ConfigInput, type ConfigSource } from './config/build-config.js';
+export { ConfigError, type ConfigProblem, formatProblems } from './config/config-problem.js';
+export type { CompiledAction, ConfigSnapshot } from './config/config-snapshot.js';
+export type { Engine, EngineOptions } from './decision/engine.js';
+export { createEngine } from './decision/engine.js';
+export type {
+  Decision,
+  DecisionError,
+  DecisionRequest,
+  DecisionResult,
+  FunnelEntry,
+  FunnelStage,
+  OutcomeRequest,
+  OutcomeResult,
+  RankedAction,
+  StageTimings,
+} from './decision/decision-types.js';
+export { errorCatalogue } from './errors.js';
+export { type ContactHistory, type ContactRecord, InMemoryContactHistory, type Outcome } from './policy/index.js';
+export { generatePopulation, generateProfile, type Profile, storyProfiles } from './population/index.js';
+export { InMemoryProfileStore, type ProfileStore } from './profiles/profile-store.js';
+export { compileCondition, compileRule, type Operator, type RuleFailure } from './rules/index.js';
