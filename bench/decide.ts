@@ -1,0 +1,67 @@
+// Benchmark: in-process decide() on the demo playbook over generated profiles, with the ONNX model and on priors only.
+import { fileURLToPath } from 'node:url';
+import { buildConfig, type ConfigSnapshot, createEngine, generatePopulation, InMemoryProfileStore } from '@arbiter/engine';
+import { readConfigDir } from '@arbiter/engine/config-files';
+import { Bench } from 'tinybench';
+import type { BenchResult, BenchRow } from './types.js';
+
+const RULES = fileURLToPath(new URL('../rules', import.meta.url));
+
+export interface DecideBenchOptions {
+  profiles?: number;
+  timeMs?: number;
+}
+
+/** Measures decisions per second and p50/p99 latency on one core (the event loop), with and without the model. */
+export async function benchDecide(options: DecideBenchOptions = {}): Promise<BenchResult> {
+  const input = await readConfigDir(RULES);
+  const withModel = await buildConfig(input);
+  const withoutModel = await buildConfig({ ...input, actions: { ...input.actions, data: withoutModels(input.actions.data) } });
+  const profiles = new InMemoryProfileStore(generatePopulation({ seed: 7, count: options.profiles ?? 20_000 }));
+  const ids = [...profiles.values()].map((p) => p.subscriberId);
+  const now = Date.parse('2026-11-22T12:00:00Z');
+
+  const bench = new Bench({ time: options.timeMs ?? 3_000, warmupTime: 500 });
+  const cases: [string, ConfigSnapshot, string, boolean][] = [
+    ['decide app, priors only (no model)', withoutModel, 'app', false],
+    ['decide app, ONNX model', withModel, 'app', false],
+    ['decide agent, ONNX model', withModel, 'agent', false],
+    ['decide app, ONNX model, explain', withModel, 'app', true],
+  ];
+  let actionsPerDecision = 0;
+  for (const [name, config, channel, explain] of cases) {
+    const engine = createEngine({ config, profiles, clock: () => now });
+    let i = 0;
+    const probe = await engine.decide({ subscriberId: ids[0]!, channel });
+    if (!probe.ok) throw new Error(`${name}: ${probe.error.code} ${probe.error.message}`);
+    bench.add(name, async () => {
+      const result = await engine.decide({ subscriberId: ids[i++ % ids.length]!, channel, explain });
+      if (!result.ok) throw new Error(result.error.message);
+      if (name === 'decide app, ONNX model') actionsPerDecision += result.decision.counts.allowed;
+    });
+  }
+  await bench.run();
+  const rows: BenchRow[] = bench.tasks.map((task) => {
+    const r = task.result as unknown as { latency: { p50: number; p99: number; mean: number }; throughput: { mean: number } };
+    return { case: task.name, opsPerSec: 1_000 / r.latency.mean, p50Us: r.latency.p50 * 1_000, p99Us: r.latency.p99 * 1_000 };
+  });
+  const row = (name: string) => rows.find((r) => r.case === name)!;
+  const model = row('decide app, ONNX model');
+  const runs = bench.tasks.find((t) => t.name === 'decide app, ONNX model')?.runs ?? 1;
+  model.note = `${withModel.actions.length} actions; ${(actionsPerDecision / Math.max(1, runs)).toFixed(1)} scored per decision`;
+  return {
+    name: 'decide (in-process, one core)',
+    rows,
+    ratios: [
+      { name: 'decisions/s with ONNX model (target >= 20,000)', value: model.opsPerSec, target: 20_000 },
+      { name: 'p99 us with ONNX model (target <= 200)', value: model.p99Us!, target: 200, better: 'lower' },
+      { name: 'with model vs priors only (throughput ratio)', value: model.opsPerSec / row('decide app, priors only (no model)').opsPerSec },
+    ],
+  };
+}
+
+function withoutModels(data: unknown): unknown {
+  const file = structuredClone(data) as { actions: { model?: string }[] };
+  for (const action of file.actions) delete action.model;
+  return file;
+}
