@@ -1,6 +1,12 @@
 // Benchmark: in-process decide() on the demo playbook over generated profiles, with the ONNX model and on priors only.
 import { fileURLToPath } from 'node:url';
-import { buildConfig, type ConfigSnapshot, createEngine, generatePopulation, InMemoryProfileStore } from '@arbiter/engine';
+import {
+  buildConfig,
+  type ConfigSnapshot,
+  createEngine,
+  generatePopulation,
+  InMemoryProfileStore,
+} from '@arbiter/engine';
 import { readConfigDir } from '@arbiter/engine/config-files';
 import { Bench } from 'tinybench';
 import type { BenchResult, BenchRow } from './types.js';
@@ -16,7 +22,10 @@ export interface DecideBenchOptions {
 export async function benchDecide(options: DecideBenchOptions = {}): Promise<BenchResult> {
   const input = await readConfigDir(RULES);
   const withModel = await buildConfig(input);
-  const withoutModel = await buildConfig({ ...input, actions: { ...input.actions, data: withoutModels(input.actions.data) } });
+  const withoutModel = await buildConfig({
+    ...input,
+    actions: { ...input.actions, data: withoutModels(input.actions.data) },
+  });
   const profiles = new InMemoryProfileStore(generatePopulation({ seed: 7, count: options.profiles ?? 20_000 }));
   const ids = [...profiles.values()].map((p) => p.subscriberId);
   const now = Date.parse('2026-11-22T12:00:00Z');
@@ -42,8 +51,16 @@ export async function benchDecide(options: DecideBenchOptions = {}): Promise<Ben
   }
   await bench.run();
   const rows: BenchRow[] = bench.tasks.map((task) => {
-    const r = task.result as unknown as { latency: { p50: number; p99: number; mean: number }; throughput: { mean: number } };
-    return { case: task.name, opsPerSec: 1_000 / r.latency.mean, p50Us: r.latency.p50 * 1_000, p99Us: r.latency.p99 * 1_000 };
+    const r = task.result as unknown as {
+      latency: { p50: number; p99: number; mean: number };
+      throughput: { mean: number };
+    };
+    return {
+      case: task.name,
+      opsPerSec: 1_000 / r.latency.mean,
+      p50Us: r.latency.p50 * 1_000,
+      p99Us: r.latency.p99 * 1_000,
+    };
   });
   const row = (name: string) => rows.find((r) => r.case === name)!;
   const model = row('decide app, ONNX model');
@@ -55,7 +72,10 @@ export async function benchDecide(options: DecideBenchOptions = {}): Promise<Ben
     ratios: [
       { name: 'decisions/s with ONNX model (target >= 20,000)', value: model.opsPerSec, target: 20_000 },
       { name: 'p99 us with ONNX model (target <= 200)', value: model.p99Us!, target: 200, better: 'lower' },
-      { name: 'with model vs priors only (throughput ratio)', value: model.opsPerSec / row('decide app, priors only (no model)').opsPerSec },
+      {
+        name: 'with model vs priors only (throughput ratio)',
+        value: model.opsPerSec / row('decide app, priors only (no model)').opsPerSec,
+      },
     ],
   };
 }

@@ -2,8 +2,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { loadConfigDir } from '@arbiter/engine/config-files';
 import { generatePopulation } from '@arbiter/engine';
+import { loadConfigDir } from '@arbiter/engine/config-files';
 import { benchDecide } from './decide.js';
 import { benchRules } from './rules.js';
 import type { BenchResult } from './types.js';
@@ -24,14 +24,24 @@ async function playbookRules() {
 }
 
 function print(result: BenchResult): string {
-  const lines = [`## ${result.name}`, '', '| case | ops/s | p50 µs | p99 µs | note |', '| --- | ---: | ---: | ---: | --- |'];
+  const lines = [
+    `## ${result.name}`,
+    '',
+    '| case | ops/s | p50 µs | p99 µs | note |',
+    '| --- | ---: | ---: | ---: | --- |',
+  ];
   for (const r of result.rows) {
-    lines.push(`| ${r.case} | ${Math.round(r.opsPerSec).toLocaleString('en-US')} | ${r.p50Us?.toFixed(1) ?? ''} | ${r.p99Us?.toFixed(1) ?? ''} | ${r.note ?? ''} |`);
+    lines.push(
+      `| ${r.case} | ${Math.round(r.opsPerSec).toLocaleString('en-US')} | ${r.p50Us?.toFixed(1) ?? ''} | ${r.p99Us?.toFixed(1) ?? ''} | ${r.note ?? ''} |`,
+    );
   }
   lines.push('', '| measure | value | target | met |', '| --- | ---: | ---: | --- |');
   for (const r of result.ratios) {
-    const met = r.target === undefined ? '' : (r.better === 'lower' ? r.value <= r.target : r.value >= r.target) ? 'yes' : 'NO';
-    lines.push(`| ${r.name} | ${r.value >= 100 ? Math.round(r.value).toLocaleString('en-US') : r.value.toFixed(2)} | ${r.target?.toLocaleString('en-US') ?? ''} | ${met} |`);
+    const met =
+      r.target === undefined ? '' : (r.better === 'lower' ? r.value <= r.target : r.value >= r.target) ? 'yes' : 'NO';
+    lines.push(
+      `| ${r.name} | ${r.value >= 100 ? Math.round(r.value).toLocaleString('en-US') : r.value.toFixed(2)} | ${r.target?.toLocaleString('en-US') ?? ''} | ${met} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -42,8 +52,13 @@ if (!only || only === 'rules') results.push(await benchRules(await playbookRules
 if (!only || only === 'decide') results.push(await benchDecide());
 
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}`;
-const report = [`Benchmarks, ${new Date().toISOString().slice(0, 10)}, ${machine}`, '', ...results.map(print)].join('\n\n');
+const report = [`Benchmarks, ${new Date().toISOString().slice(0, 10)}, ${machine}`, '', ...results.map(print)].join(
+  '\n\n',
+);
 console.log(report);
 const dir = fileURLToPath(new URL('./results', import.meta.url));
 await mkdir(dir, { recursive: true });
-await writeFile(`${dir}/latest.json`, `${JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2)}\n`);
+await writeFile(
+  `${dir}/latest.json`,
+  `${JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2)}\n`,
+);

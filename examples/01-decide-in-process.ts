@@ -9,7 +9,11 @@ export async function main() {
   const profiles = new InMemoryProfileStore([julia!]);
   const engine = createEngine({ config, profiles });
 
-  const result = await engine.decide({ subscriberId: julia!.subscriberId, channel: 'sms', now: '2026-11-22T15:00:00Z' });
+  const result = await engine.decide({
+    subscriberId: julia!.subscriberId,
+    channel: 'sms',
+    now: '2026-11-22T15:00:00Z',
+  });
   if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
   for (const action of result.decision.actions) {
     console.log(action.rank, action.actionId, action.terms.priority.toFixed(3), action.treatment.text);

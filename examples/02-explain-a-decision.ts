@@ -9,12 +9,24 @@ export async function main() {
   const { frustrated } = storyProfiles();
 
   // A profile can be passed inline: handy for "what if" questions without a profile store.
-  const result = await engine.decide({ profile: frustrated!, channel: 'agent', explain: true, now: '2026-11-22T10:00:00Z' });
+  const result = await engine.decide({
+    profile: frustrated!,
+    channel: 'agent',
+    explain: true,
+    now: '2026-11-22T10:00:00Z',
+  });
   if (!result.ok) throw new Error(result.error.message);
   for (const entry of result.decision.funnel ?? []) {
     if (entry.reason === 'NOT_ON_CHANNEL') continue;
     const why = entry.failures?.[0];
-    console.log(entry.stage.padEnd(12), entry.reason.padEnd(18), entry.actionId, why ? `${why.fact} ${why.operator} ${JSON.stringify(why.expected)}, was ${JSON.stringify(why.actual)}` : (entry.detail ?? ''));
+    console.log(
+      entry.stage.padEnd(12),
+      entry.reason.padEnd(18),
+      entry.actionId,
+      why
+        ? `${why.fact} ${why.operator} ${JSON.stringify(why.expected)}, was ${JSON.stringify(why.actual)}`
+        : (entry.detail ?? ''),
+    );
   }
   return result.decision;
 }

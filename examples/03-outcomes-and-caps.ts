@@ -1,4 +1,4 @@
-// Example 3: report outcomes; contact history then makes the next decision honour caps and suppression.
+// Example 3: report outcomes; contact history then makes the next decision honour caps and cooldowns.
 import { fileURLToPath } from 'node:url';
 import { createEngine, storyProfiles } from '@arbiter/engine';
 import { loadConfigDir } from '@arbiter/engine/config-files';
@@ -9,16 +9,26 @@ export async function main() {
   const { julia } = storyProfiles();
   const now = Date.parse('2026-11-22T15:00:00Z');
 
-  const first = await engine.decide({ profile: julia!, channel: 'sms', now });
-  if (!first.ok || !first.decision.actions[0]) throw new Error('expected an SMS offer for Julia');
-  const sent = first.decision.actions[0];
-  // The SMS was sent: record it. Julia's daily SMS cap is now spent.
-  await engine.recordOutcome({ decisionId: first.decision.decisionId, actionId: sent.actionId, outcome: 'impression', at: now });
+  // Julia lands in New York: the regulatory roaming notice (mandatory, first) and the best pass go out by SMS.
+  const first = await engine.decide({ profile: julia, channel: 'sms', limit: 2, now });
+  if (!first.ok) throw new Error(first.error.message);
+  for (const sent of first.decision.actions) {
+    await engine.recordOutcome({
+      decisionId: first.decision.decisionId,
+      actionId: sent.actionId,
+      outcome: 'impression',
+      at: now,
+    });
+  }
 
-  const second = await engine.decide({ profile: julia!, channel: 'sms', now: now + 60_000, explain: true });
+  // A minute later nothing more goes out: the offers spent the daily SMS cap, the sent ones rest (cooldowns).
+  const second = await engine.decide({ profile: julia, channel: 'sms', now: now + 60_000, explain: true });
   if (!second.ok) throw new Error(second.error.message);
-  const capped = second.decision.funnel?.find((f) => f.actionId === sent.actionId);
-  console.log(`first SMS: ${sent.actionId}; a minute later: ${second.decision.actions.length} SMS offers, ${sent.actionId} -> ${capped?.reason} (${capped?.detail})`);
+  console.log(
+    `sent: ${first.decision.actions.map((a) => a.actionId).join(', ')}; a minute later: ${second.decision.actions.length} SMS`,
+  );
+  for (const f of second.decision.funnel ?? [])
+    if (f.stage === 'policy') console.log(`  ${f.actionId}: ${f.reason} (${f.detail})`);
   return { first: first.decision, second: second.decision };
 }
 

@@ -16,7 +16,10 @@ export function main() {
         { fact: 'consent', path: '$.sms', operator: 'equal', value: true },
       ],
     },
-    { conditions: { postpaid: { all: [{ fact: 'planType', operator: 'equal', value: 'postpaid' }] } }, operators: [startsWith] },
+    {
+      conditions: { postpaid: { all: [{ fact: 'planType', operator: 'equal', value: 'postpaid' }] } },
+      operators: [startsWith],
+    },
   );
   const yes = isDutchMobile({ planType: 'postpaid', msisdn: '+31612345678', consent: { sms: true } });
   const no = isDutchMobile({ planType: 'prepaid', msisdn: '+31612345678', consent: { sms: true } });

@@ -1,8 +1,9 @@
 // The engine's catalogue of codes: load-time problems, request errors, funnel reasons and fallbacks, as data.
 import { decisionErrors, outcomeErrors } from './decision/decision-errors.js';
 import { degradedReasons, funnelReasons } from './decision/reasons.js';
-import { modelErrors } from './scoring/index.js';
+import { contactPolicyProblems } from './policy/index.js';
 import { ruleErrors } from './rules/index.js';
+import { modelErrors } from './scoring/index.js';
 
 /** Problems `buildConfig`/`loadConfigDir` report (in a ConfigError), each naming file, path and reason. */
 export const configErrors = {
@@ -14,7 +15,8 @@ export const configErrors = {
   CONFIG_DUPLICATE_ID: 'Two actions, models, issues or policy rules share an id.',
   CONFIG_UNKNOWN_REFERENCE: 'A reference to an issue, group, channel or model that does not exist.',
   CONFIG_MISSING_TREATMENT: 'An action is offered on a channel but has no treatment (or lacks a field) for it.',
-  CONFIG_INVALID_VALUE: 'A value the schema accepts but the meaning does not (dates in the wrong order, an SMS over 160 characters).',
+  CONFIG_INVALID_VALUE:
+    'A value the schema accepts but the meaning does not (dates in the wrong order, an SMS over 160 characters).',
   MODEL_FILE_MISSING: 'The model file named by a manifest does not exist.',
 } as const;
 
@@ -23,6 +25,7 @@ export const errorCatalogue = {
   config: configErrors,
   rule: ruleErrors,
   model: modelErrors,
+  policy: contactPolicyProblems,
   decision: decisionErrors,
   outcome: outcomeErrors,
   funnel: funnelReasons,

@@ -7,8 +7,6 @@ export type { ActionSpec, Treatment } from './config/actions-schema.js';
 export { type BuildConfigOptions, buildConfig, type ConfigInput, type ConfigSource } from './config/build-config.js';
 export { ConfigError, type ConfigProblem, formatProblems } from './config/config-problem.js';
 export type { CompiledAction, ConfigSnapshot } from './config/config-snapshot.js';
-export type { Engine, EngineOptions } from './decision/engine.js';
-export { createEngine } from './decision/engine.js';
 export type {
   Decision,
   DecisionError,
@@ -21,6 +19,8 @@ export type {
   RankedAction,
   StageTimings,
 } from './decision/decision-types.js';
+export type { Engine, EngineOptions } from './decision/engine.js';
+export { createEngine } from './decision/engine.js';
 export { errorCatalogue } from './errors.js';
 export { type ContactHistory, type ContactRecord, InMemoryContactHistory, type Outcome } from './policy/index.js';
 export { generatePopulation, generateProfile, type Profile, storyProfiles } from './population/index.js';

@@ -23,7 +23,9 @@ export interface Ranked {
   candidate: ScoredCandidate;
   terms: ScoreTerms;
   /** 1-based rank when selected; otherwise why it was left out. */
-  outcome: { selected: true; rank: number } | { selected: false; reason: 'GROUP_LIMIT' | 'ISSUE_LIMIT' | 'OUT_RANKED'; detail: string };
+  outcome:
+    | { selected: true; rank: number }
+    | { selected: false; reason: 'GROUP_LIMIT' | 'ISSUE_LIMIT' | 'OUT_RANKED'; detail: string };
 }
 
 /** Computes the score terms of one candidate on a channel. */
@@ -42,8 +44,9 @@ export function scoreTerms(settings: ArbitrationFile, channel: string, candidate
 }
 
 /**
- * Ranks candidates by priority (ties: higher value, then action id) and picks the top `limit` within the
- * group and issue limits. Deterministic: the same candidates always give the same order.
+ * Ranks candidates and picks the top `limit` within the group and issue limits. Mandatory actions (service,
+ * regulatory notices) come first, as obligations rather than options; then priority, then higher value, then
+ * action id, so the same candidates always give the same order.
  */
 export function arbitrate(
   settings: ArbitrationFile,
@@ -81,8 +84,12 @@ export function arbitrate(
   });
 }
 
-function byPriority(a: { candidate: ScoredCandidate; terms: ScoreTerms }, b: { candidate: ScoredCandidate; terms: ScoreTerms }): number {
+function byPriority(
+  a: { candidate: ScoredCandidate; terms: ScoreTerms },
+  b: { candidate: ScoredCandidate; terms: ScoreTerms },
+): number {
   return (
+    Number(b.candidate.action.mandatory) - Number(a.candidate.action.mandatory) ||
     b.terms.priority - a.terms.priority ||
     b.terms.value - a.terms.value ||
     (a.candidate.action.id < b.candidate.action.id ? -1 : a.candidate.action.id > b.candidate.action.id ? 1 : 0)

@@ -9,8 +9,8 @@ import {
 import type { Operator } from '../rules/index.js';
 import {
   loadModel,
-  type ModelManifest,
   ModelLoadError,
+  type ModelManifest,
   type ModelsFile,
   ModelsFileSchema,
   type PropensityModel,
@@ -82,10 +82,19 @@ export async function buildConfig(input: ConfigInput, options: BuildConfigOption
     for (const p of checkContactPolicy(policy.value)) problems.push({ file: input.contactPolicy.file, ...p });
   }
 
-  const loadedModels = models.value ? await loadModels(models.value, modelsSource.file, input.modelFiles, problems) : undefined;
+  const loadedModels = models.value
+    ? await loadModels(models.value, modelsSource.file, input.modelFiles, problems)
+    : undefined;
 
   // Cross-file checks need every file's own shape to be right first.
-  if (!actionsFile.value || !eligibility.value || !policy.value || !arbitration.value || !models.value || !loadedModels) {
+  if (
+    !actionsFile.value ||
+    !eligibility.value ||
+    !policy.value ||
+    !arbitration.value ||
+    !models.value ||
+    !loadedModels
+  ) {
     throw new ConfigError(problems);
   }
   const channels = Object.keys(policy.value.channels);
@@ -133,14 +142,20 @@ export async function buildConfig(input: ConfigInput, options: BuildConfigOption
   });
   return Object.freeze({
     version: contentVersion(input, models.value.models),
-    files: Object.freeze([input.actions.file, eligibilitySource.file, input.contactPolicy.file, input.arbitration.file, modelsSource.file]),
+    files: Object.freeze([
+      input.actions.file,
+      eligibilitySource.file,
+      input.contactPolicy.file,
+      input.arbitration.file,
+      modelsSource.file,
+    ]),
     actions: Object.freeze(actions),
     actionById: new Map(actions.map((a) => [a.id, a])),
     channelActions,
     channels: Object.freeze(channels),
     arbitration: sources.arbitration,
     policy: compileContactPolicy(sources.contactPolicy),
-    models: loadedModels,
+    models: bindModels(loadedModels, actions),
     sources,
   });
 }
@@ -190,6 +205,19 @@ function compileAction(
   });
 }
 
+/** Gives each model the catalog, so its action columns are laid out once and `score` takes action indexes. */
+function bindModels(models: ReadonlyMap<string, PropensityModel>, actions: readonly CompiledAction[]) {
+  const scoringActions = actions.map((a) => ({
+    id: a.id,
+    issue: a.issue,
+    group: a.group,
+    value: a.spec.value,
+    kind: a.spec.kind,
+    attributes: a.spec.attributes,
+  }));
+  return new Map([...models].map(([id, model]) => [id, model.withActions(scoringActions)]));
+}
+
 function endOf(date: string): number {
   return date.length === 10 ? Date.parse(date) + 86_400_000 - 1 : Date.parse(date);
 }
@@ -205,20 +233,35 @@ async function loadModels(
   const seen = new Set<string>();
   for (const [i, manifest] of file.models.entries()) {
     if (seen.has(manifest.id)) {
-      problems.push({ file: source, path: pointer('models', i, 'id'), code: 'CONFIG_DUPLICATE_ID', message: `duplicate model id "${manifest.id}"` });
+      problems.push({
+        file: source,
+        path: pointer('models', i, 'id'),
+        code: 'CONFIG_DUPLICATE_ID',
+        message: `duplicate model id "${manifest.id}"`,
+      });
       continue;
     }
     seen.add(manifest.id);
     const bytes = bytesByFile?.[manifest.file];
     if (!bytes) {
-      problems.push({ file: source, path: pointer('models', i, 'file'), code: 'MODEL_FILE_MISSING', message: `model file "${manifest.file}" was not found` });
+      problems.push({
+        file: source,
+        path: pointer('models', i, 'file'),
+        code: 'MODEL_FILE_MISSING',
+        message: `model file "${manifest.file}" was not found`,
+      });
       continue;
     }
     try {
       loaded.set(manifest.id, await loadModel(manifest, bytes));
     } catch (error) {
       if (!(error instanceof ModelLoadError)) throw error;
-      problems.push({ file: source, path: pointer('models', i, error.field ?? 'file'), code: error.code, message: error.message });
+      problems.push({
+        file: source,
+        path: pointer('models', i) + error.path,
+        code: error.code,
+        message: error.message,
+      });
     }
   }
   return problems.length === before ? loaded : undefined;

@@ -19,14 +19,17 @@ const unknown = (kind: string, name: string, known: ReadonlySet<string>) =>
 /** Problems in the action catalog that need the other files: ids, issues, channels, treatments, models, dates. */
 export function checkActions(actions: readonly ActionSpec[], ctx: ReferenceContext): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const add = (path: string, code: string, message: string) => problems.push({ file: ctx.actionsFile, path, code, message });
+  const add = (path: string, code: string, message: string) =>
+    problems.push({ file: ctx.actionsFile, path, code, message });
   const firstIndex = new Map<string, number>();
   actions.forEach((action, i) => {
     const at = (...rest: (string | number)[]) => pointer('actions', i, ...rest);
     const first = firstIndex.get(action.id);
-    if (first !== undefined) add(at('id'), 'CONFIG_DUPLICATE_ID', `duplicate action id "${action.id}" (first at /actions/${first})`);
+    if (first !== undefined)
+      add(at('id'), 'CONFIG_DUPLICATE_ID', `duplicate action id "${action.id}" (first at /actions/${first})`);
     else firstIndex.set(action.id, i);
-    if (!ctx.issues.has(action.issue)) add(at('issue'), 'CONFIG_UNKNOWN_REFERENCE', unknown('issue', action.issue, ctx.issues));
+    if (!ctx.issues.has(action.issue))
+      add(at('issue'), 'CONFIG_UNKNOWN_REFERENCE', unknown('issue', action.issue, ctx.issues));
     if (action.model !== undefined && !ctx.models.has(action.model)) {
       add(at('model'), 'CONFIG_UNKNOWN_REFERENCE', unknown('model', action.model, ctx.models));
     }
@@ -34,19 +37,30 @@ export function checkActions(actions: readonly ActionSpec[], ctx: ReferenceConte
       add(at('validTo'), 'CONFIG_INVALID_VALUE', `validTo ${action.validTo} is before validFrom ${action.validFrom}`);
     }
     action.channels.forEach((channel, c) => {
-      if (!ctx.channels.has(channel)) add(at('channels', c), 'CONFIG_UNKNOWN_REFERENCE', unknown('channel', channel, ctx.channels));
-      else if (!action.treatments[channel]) add(at('treatments'), 'CONFIG_MISSING_TREATMENT', `no treatment for channel "${channel}"`);
+      if (!ctx.channels.has(channel))
+        add(at('channels', c), 'CONFIG_UNKNOWN_REFERENCE', unknown('channel', channel, ctx.channels));
+      else if (!action.treatments[channel])
+        add(at('treatments'), 'CONFIG_MISSING_TREATMENT', `no treatment for channel "${channel}"`);
     });
     for (const [channel, treatment] of Object.entries(action.treatments)) {
       if (!action.channels.includes(channel)) {
-        add(at('treatments', channel), 'CONFIG_UNKNOWN_REFERENCE', `treatment for channel "${channel}", which the action is not offered on`);
+        add(
+          at('treatments', channel),
+          'CONFIG_UNKNOWN_REFERENCE',
+          `treatment for channel "${channel}", which the action is not offered on`,
+        );
         continue;
       }
       for (const field of treatmentFields[channel] ?? ['title', 'body']) {
-        if (treatment[field] === undefined) add(at('treatments', channel, field), 'CONFIG_MISSING_TREATMENT', `a ${channel} treatment needs "${field}"`);
+        if (treatment[field] === undefined)
+          add(at('treatments', channel, field), 'CONFIG_MISSING_TREATMENT', `a ${channel} treatment needs "${field}"`);
       }
       if (channel === 'sms' && treatment.text !== undefined && treatment.text.length > SMS_MAX_CHARS) {
-        add(at('treatments', channel, 'text'), 'CONFIG_INVALID_VALUE', `sms text is ${treatment.text.length} characters; at most ${SMS_MAX_CHARS}`);
+        add(
+          at('treatments', channel, 'text'),
+          'CONFIG_INVALID_VALUE',
+          `sms text is ${treatment.text.length} characters; at most ${SMS_MAX_CHARS}`,
+        );
       }
     }
   });
@@ -58,12 +72,22 @@ export function checkEligibilityScopes(file: EligibilityFile, source: string, ct
   const problems: ConfigProblem[] = [];
   for (const issue of Object.keys(file.issues)) {
     if (!ctx.issues.has(issue)) {
-      problems.push({ file: source, path: pointer('issues', issue), code: 'CONFIG_UNKNOWN_REFERENCE', message: unknown('issue', issue, ctx.issues) });
+      problems.push({
+        file: source,
+        path: pointer('issues', issue),
+        code: 'CONFIG_UNKNOWN_REFERENCE',
+        message: unknown('issue', issue, ctx.issues),
+      });
     }
   }
   for (const group of Object.keys(file.groups)) {
     if (!ctx.groups.has(group)) {
-      problems.push({ file: source, path: pointer('groups', group), code: 'CONFIG_UNKNOWN_REFERENCE', message: unknown('group', group, ctx.groups) });
+      problems.push({
+        file: source,
+        path: pointer('groups', group),
+        code: 'CONFIG_UNKNOWN_REFERENCE',
+        message: unknown('group', group, ctx.groups),
+      });
     }
   }
   return problems;
@@ -73,30 +97,47 @@ export function checkEligibilityScopes(file: EligibilityFile, source: string, ct
 export function checkArbitration(file: ArbitrationFile, source: string, ctx: ReferenceContext): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const ref = (path: string, kind: string, name: string, known: ReadonlySet<string>) => {
-    if (!known.has(name)) problems.push({ file: source, path, code: 'CONFIG_UNKNOWN_REFERENCE', message: unknown(kind, name, known) });
+    if (!known.has(name))
+      problems.push({ file: source, path, code: 'CONFIG_UNKNOWN_REFERENCE', message: unknown(kind, name, known) });
   };
   const issues = new Set<string>();
   file.issues.forEach((issue, i) => {
-    if (issues.has(issue)) problems.push({ file: source, path: pointer('issues', i), code: 'CONFIG_DUPLICATE_ID', message: `duplicate issue "${issue}"` });
+    if (issues.has(issue))
+      problems.push({
+        file: source,
+        path: pointer('issues', i),
+        code: 'CONFIG_DUPLICATE_ID',
+        message: `duplicate issue "${issue}"`,
+      });
     issues.add(issue);
   });
   for (const [channel, weights] of Object.entries(file.contextWeights)) {
     ref(pointer('contextWeights', channel), 'channel', channel, ctx.channels);
-    for (const issue of Object.keys(weights)) ref(pointer('contextWeights', channel, issue), 'issue', issue, ctx.issues);
+    for (const issue of Object.keys(weights))
+      ref(pointer('contextWeights', channel, issue), 'issue', issue, ctx.issues);
   }
-  for (const group of Object.keys(file.levers.groups)) ref(pointer('levers', 'groups', group), 'group', group, ctx.groups);
-  for (const issue of Object.keys(file.levers.issues)) ref(pointer('levers', 'issues', issue), 'issue', issue, ctx.issues);
-  for (const group of Object.keys(file.limits.groups)) ref(pointer('limits', 'groups', group), 'group', group, ctx.groups);
-  for (const issue of Object.keys(file.limits.issues)) ref(pointer('limits', 'issues', issue), 'issue', issue, ctx.issues);
+  for (const group of Object.keys(file.levers.groups))
+    ref(pointer('levers', 'groups', group), 'group', group, ctx.groups);
+  for (const issue of Object.keys(file.levers.issues))
+    ref(pointer('levers', 'issues', issue), 'issue', issue, ctx.issues);
+  for (const group of Object.keys(file.limits.groups))
+    ref(pointer('limits', 'groups', group), 'group', group, ctx.groups);
+  for (const issue of Object.keys(file.limits.issues))
+    ref(pointer('limits', 'issues', issue), 'issue', issue, ctx.issues);
   if (file.defaultLimit > file.maxLimit) {
-    problems.push({ file: source, path: '/defaultLimit', code: 'CONFIG_INVALID_VALUE', message: `defaultLimit ${file.defaultLimit} is above maxLimit ${file.maxLimit}` });
+    problems.push({
+      file: source,
+      path: '/defaultLimit',
+      code: 'CONFIG_INVALID_VALUE',
+      message: `defaultLimit ${file.defaultLimit} is above maxLimit ${file.maxLimit}`,
+    });
   }
   return problems;
 }
 
 const POLICY_LISTS = ['caps', 'cooldowns', 'suppression'] as const;
+// Channels are checked by the policy module itself (POLICY_UNKNOWN_CHANNEL).
 const FILTERS = [
-  ['channel', 'channel'],
   ['issue', 'issue'],
   ['group', 'group'],
   ['action', 'action'],
@@ -109,7 +150,7 @@ export function checkPolicyReferences(
   ctx: ReferenceContext & { actions: ReadonlySet<string> },
 ): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const known = { channel: ctx.channels, issue: ctx.issues, group: ctx.groups, action: ctx.actions };
+  const known = { issue: ctx.issues, group: ctx.groups, action: ctx.actions };
   for (const list of POLICY_LISTS) {
     const rules = policy[list];
     if (!Array.isArray(rules)) continue;
@@ -121,7 +162,12 @@ export function checkPolicyReferences(
         names.forEach((name, n) => {
           if (typeof name === 'string' && !known[kind].has(name)) {
             const path = Array.isArray(value) ? pointer(list, i, field, n) : pointer(list, i, field);
-            problems.push({ file: source, path, code: 'CONFIG_UNKNOWN_REFERENCE', message: unknown(kind, name, known[kind]) });
+            problems.push({
+              file: source,
+              path,
+              code: 'CONFIG_UNKNOWN_REFERENCE',
+              message: unknown(kind, name, known[kind]),
+            });
           }
         });
       }

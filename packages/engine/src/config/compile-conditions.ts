@@ -31,5 +31,9 @@ export function conditionCompiler(
 /** `all[2].any[0].operator` -> `/all/2/any/0/operator`. */
 export function locationToPointer(location: string): string {
   if (!location) return '';
-  return `/${location.replace(/\[(\d+)\]/g, '.$1').split('.').filter(Boolean).join('/')}`;
+  return `/${location
+    .replace(/\[(\d+)\]/g, '.$1')
+    .split('.')
+    .filter(Boolean)
+    .join('/')}`;
 }

@@ -71,16 +71,26 @@ describe('loadConfigDir on broken copies', () => {
       f.actions.actions[2].eligibility = { all: [{ fact: 'tenureMonths', operator: 'greaterThen', value: 3 }] };
     });
     expect(await problemsOf(dir)).toContainEqual(
-      expect.objectContaining({ file: 'actions.yaml', path: '/actions/2/eligibility/all/0/operator', code: 'RULE_UNKNOWN_OPERATOR' }),
+      expect.objectContaining({
+        file: 'actions.yaml',
+        path: '/actions/2/eligibility/all/0/operator',
+        code: 'RULE_UNKNOWN_OPERATOR',
+      }),
     );
   });
 
   it('reports an unknown named condition where it is referenced', async () => {
     const dir = await brokenCopy((f) => {
-      f.actions.actions[1].eligibility = { any: [{ fact: 'segment', operator: 'equal', value: 'youth' }, { condition: 'noSuchCondition' }] };
+      f.actions.actions[1].eligibility = {
+        any: [{ fact: 'segment', operator: 'equal', value: 'youth' }, { condition: 'noSuchCondition' }],
+      };
     });
     expect(await problemsOf(dir)).toContainEqual(
-      expect.objectContaining({ file: 'actions.yaml', path: expect.stringMatching(/^\/actions\/1\/eligibility\/any\/1/), code: 'RULE_UNKNOWN_CONDITION' }),
+      expect.objectContaining({
+        file: 'actions.yaml',
+        path: expect.stringMatching(/^\/actions\/1\/eligibility\/any\/1/),
+        code: 'RULE_UNKNOWN_CONDITION',
+      }),
     );
   });
 
@@ -112,10 +122,15 @@ describe('loadConfigDir on broken copies', () => {
       expect.arrayContaining([
         expect.objectContaining({ path: '/actions/3/id', code: 'CONFIG_DUPLICATE_ID' }),
         expect.objectContaining({ path: '/actions/3/issue', code: 'CONFIG_UNKNOWN_REFERENCE' }),
-        expect.objectContaining({ path: expect.stringMatching(/^\/actions\/3\/channels\/\d+$/), code: 'CONFIG_UNKNOWN_REFERENCE' }),
+        expect.objectContaining({
+          path: expect.stringMatching(/^\/actions\/3\/channels\/\d+$/),
+          code: 'CONFIG_UNKNOWN_REFERENCE',
+        }),
       ]),
     );
-    expect(problems2.find((p) => p.code === 'CONFIG_UNKNOWN_REFERENCE' && p.path === '/actions/3/issue')?.message).toMatch(/Upsell/);
+    expect(
+      problems2.find((p) => p.code === 'CONFIG_UNKNOWN_REFERENCE' && p.path === '/actions/3/issue')?.message,
+    ).toMatch(/Upsell/);
   });
 
   it('reports a missing treatment and an SMS text over 160 characters', async () => {
@@ -125,7 +140,9 @@ describe('loadConfigDir on broken copies', () => {
       delete sms[1].treatments.sms;
     });
     const problems = await problemsOf(dir);
-    expect(problems.map((p) => p.code)).toEqual(expect.arrayContaining(['CONFIG_INVALID_VALUE', 'CONFIG_MISSING_TREATMENT']));
+    expect(problems.map((p) => p.code)).toEqual(
+      expect.arrayContaining(['CONFIG_INVALID_VALUE', 'CONFIG_MISSING_TREATMENT']),
+    );
   });
 
   it('reports a model file that is missing', async () => {
@@ -157,7 +174,9 @@ describe('loadConfigDir on broken copies', () => {
   it('reports a missing required file', async () => {
     const dir = await brokenCopy(() => {});
     await rm(join(dir, 'contact-policy.yaml'));
-    expect(await problemsOf(dir)).toContainEqual(expect.objectContaining({ code: 'CONFIG_FILE_MISSING', file: 'contact-policy.yaml' }));
+    expect(await problemsOf(dir)).toContainEqual(
+      expect.objectContaining({ code: 'CONFIG_FILE_MISSING', file: 'contact-policy.yaml' }),
+    );
   });
 
   it('reports policy and arbitration references to unknown issues, groups and channels', async () => {
@@ -169,8 +188,16 @@ describe('loadConfigDir on broken copies', () => {
     const problems = await problemsOf(dir);
     expect(problems).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ file: 'arbitration.yaml', path: '/contextWeights/telex', code: 'CONFIG_UNKNOWN_REFERENCE' }),
-        expect.objectContaining({ file: 'arbitration.yaml', path: '/levers/groups/No such group', code: 'CONFIG_UNKNOWN_REFERENCE' }),
+        expect.objectContaining({
+          file: 'arbitration.yaml',
+          path: '/contextWeights/telex',
+          code: 'CONFIG_UNKNOWN_REFERENCE',
+        }),
+        expect.objectContaining({
+          file: 'arbitration.yaml',
+          path: '/levers/groups/No such group',
+          code: 'CONFIG_UNKNOWN_REFERENCE',
+        }),
         expect.objectContaining({ file: 'contact-policy.yaml', code: 'CONFIG_UNKNOWN_REFERENCE' }),
       ]),
     );

@@ -31,7 +31,12 @@ export async function readConfigDir(dir: string): Promise<ConfigInput> {
     const found = await readFirst(dir, kind.name);
     if (!found) {
       if (kind.required) {
-        problems.push({ file: `${kind.name}.yaml`, path: '', code: 'CONFIG_FILE_MISSING', message: `no ${kind.name}.yaml, .yml or .json in ${dir}` });
+        problems.push({
+          file: `${kind.name}.yaml`,
+          path: '',
+          code: 'CONFIG_FILE_MISSING',
+          message: `no ${kind.name}.yaml, .yml or .json in ${dir}`,
+        });
       }
       continue;
     }
@@ -67,7 +72,7 @@ async function readFirst(dir: string, name: string): Promise<{ file: string; tex
 
 /** YAML (a superset of JSON) with duplicate keys and syntax errors reported as problems with their line. */
 export function parseText(file: string, text: string): { data: unknown; problems: ConfigProblem[] } {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { uniqueKeys: true });
   const problems = doc.errors.map((error) => ({
     file,
     path: '',
@@ -93,4 +98,3 @@ async function readModelFiles(dir: string, models: unknown): Promise<Record<stri
   }
   return files;
 }
-

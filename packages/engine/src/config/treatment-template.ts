@@ -29,7 +29,8 @@ export function renderTreatment(treatment: CompiledTreatment, facts: Readonly<Re
 function lookup(facts: Readonly<Record<string, unknown>>, name: string): unknown {
   if (!name.includes('.')) return facts[name];
   let value: unknown = facts;
-  for (const key of name.split('.')) value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  for (const key of name.split('.'))
+    value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
   return value;
 }
 

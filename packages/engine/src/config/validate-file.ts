@@ -23,7 +23,8 @@ export function validateFile<T>(
 }
 
 function describe(message: string, actual: unknown): string {
-  if (message.startsWith('Unexpected property') || message.startsWith('Expected required')) return message.toLowerCase();
+  if (message.startsWith('Unexpected property') || message.startsWith('Expected required'))
+    return message.toLowerCase();
   const shown = JSON.stringify(actual);
   return `${message.toLowerCase()}, got ${shown === undefined ? 'nothing' : shown.length > 60 ? `${shown.slice(0, 57)}...` : shown}`;
 }

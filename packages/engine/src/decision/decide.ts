@@ -2,9 +2,10 @@
 import { arbitrate, type ScoredCandidate } from '../arbitration/arbitrate.js';
 import type { CompiledAction, ConfigSnapshot } from '../config/config-snapshot.js';
 import { renderTreatment } from '../config/treatment-template.js';
-import type { ContactHistory, ContactRecord } from '../policy/index.js';
+import type { ContactHistory, ContactRecord, PolicyProfile } from '../policy/index.js';
 import type { Profile } from '../population/index.js';
 import type { ProfileStore } from '../profiles/profile-store.js';
+import type { ScoringContext } from '../scoring/index.js';
 import type { DecisionLog, LoggedAction } from './decision-log.js';
 import type { Decision, DecisionResult, FunnelEntry, RankedAction } from './decision-types.js';
 import type { DegradedReason } from './reasons.js';
@@ -38,7 +39,10 @@ export async function decide(deps: DecideDeps, request: unknown): Promise<Decisi
   let history: readonly ContactRecord[] = EMPTY_HISTORY;
   let historyFailed = false;
   try {
-    const [p, h] = await fetchBoth(profile ? undefined : deps.profiles.get(subscriberId), safeLoad(deps.history, subscriberId));
+    const [p, h] = await fetchBoth(
+      profile ? undefined : deps.profiles.get(subscriberId),
+      safeLoad(deps.history, subscriberId),
+    );
     profile ??= p;
     if (h === undefined) historyFailed = true;
     else history = h;
@@ -47,13 +51,18 @@ export async function decide(deps: DecideDeps, request: unknown): Promise<Decisi
     return { ok: false, error: { code: 'PROFILE_STORE_UNAVAILABLE', message } };
   }
   if (!profile) {
-    return { ok: false, error: { code: 'SUBSCRIBER_NOT_FOUND', message: `no profile for "${subscriberId}"`, field: 'subscriberId' } };
+    return {
+      ok: false,
+      error: { code: 'SUBSCRIBER_NOT_FOUND', message: `no profile for "${subscriberId}"`, field: 'subscriberId' },
+    };
   }
   const outbound = config.sources.contactPolicy.channels[channel]?.direction === 'outbound';
   if (historyFailed) {
     degraded.push({
       reason: 'CONTACT_HISTORY_UNAVAILABLE' satisfies DegradedReason,
-      detail: outbound ? 'outbound channel: nothing is sent without contact history' : 'inbound channel: decided as if history were empty',
+      detail: outbound
+        ? 'outbound channel: nothing is sent without contact history'
+        : 'inbound channel: decided as if history were empty',
     });
   }
   const t1 = performance.now();
@@ -64,14 +73,20 @@ export async function decide(deps: DecideDeps, request: unknown): Promise<Decisi
   if (funnel) {
     for (const action of config.actions) {
       if (!action.spec.channels.includes(channel)) {
-        funnel.push({ actionId: action.id, stage: 'candidates', reason: 'NOT_ON_CHANNEL', detail: `offered on ${action.spec.channels.join(', ')}` });
+        funnel.push({
+          actionId: action.id,
+          stage: 'candidates',
+          reason: 'NOT_ON_CHANNEL',
+          detail: `offered on ${action.spec.channels.join(', ')}`,
+        });
       }
     }
   }
   const candidates: CompiledAction[] = [];
   for (const action of offered) {
     if (now >= action.validFromMs && now <= action.validToMs) candidates.push(action);
-    else funnel?.push({ actionId: action.id, stage: 'candidates', reason: 'OUTSIDE_VALIDITY', detail: validity(action) });
+    else
+      funnel?.push({ actionId: action.id, stage: 'candidates', reason: 'OUTSIDE_VALIDITY', detail: validity(action) });
   }
   const t2 = performance.now();
 
@@ -88,7 +103,14 @@ export async function decide(deps: DecideDeps, request: unknown): Promise<Decisi
     if (!failed) eligible.push(action);
     else if (funnel) {
       const failures = failed.rule.explain(facts);
-      funnel.push({ actionId: action.id, stage: 'eligibility', reason: 'NOT_ELIGIBLE', scope: failed.scope, detail: `${failed.scope} rule failed`, failures });
+      funnel.push({
+        actionId: action.id,
+        stage: 'eligibility',
+        reason: 'NOT_ELIGIBLE',
+        scope: failed.scope,
+        detail: `${failed.scope} rule failed`,
+        failures,
+      });
     }
   }
   const t3 = performance.now();
@@ -97,15 +119,25 @@ export async function decide(deps: DecideDeps, request: unknown): Promise<Decisi
   const allowed: CompiledAction[] = [];
   if (historyFailed && outbound) {
     for (const action of eligible) {
-      funnel?.push({ actionId: action.id, stage: 'policy', reason: 'CONTACT_HISTORY_UNAVAILABLE', detail: 'outbound channel fails closed' });
+      funnel?.push({
+        actionId: action.id,
+        stage: 'policy',
+        reason: 'CONTACT_HISTORY_UNAVAILABLE',
+        detail: 'outbound channel fails closed',
+      });
     }
   } else {
-    const evaluation = config.policy.begin({ channel, now, profile, history });
+    const evaluation = config.policy.begin({ channel, now, profile: profile as PolicyProfile, history });
     for (const action of eligible) {
       const verdict = evaluation.check(action);
       if (!verdict) allowed.push(action);
       else if (funnel) {
-        const entry: FunnelEntry = { actionId: action.id, stage: 'policy', reason: verdict.reason, detail: verdict.detail };
+        const entry: FunnelEntry = {
+          actionId: action.id,
+          stage: 'policy',
+          reason: verdict.reason,
+          detail: verdict.detail,
+        };
         if (verdict.rule !== undefined) entry.rule = verdict.rule;
         if (verdict.count !== undefined) entry.count = verdict.count;
         if (verdict.limit !== undefined) entry.limit = verdict.limit;
@@ -117,7 +149,7 @@ export async function decide(deps: DecideDeps, request: unknown): Promise<Decisi
   const t4 = performance.now();
 
   // Stage: scoring, one batched model run per model over its candidates; priors for the rest.
-  const scored = await score(config, allowed, facts, degraded);
+  const scored = await score(config, allowed, facts, { channel, context }, degraded);
   const t5 = performance.now();
 
   // Stage: arbitration, priority, limits per group and issue, top N.
@@ -140,9 +172,21 @@ export async function decide(deps: DecideDeps, request: unknown): Promise<Decisi
         terms: r.terms,
       });
       logged.set(action.id, { issue: action.issue, group: action.group, mandatory: action.mandatory });
-      funnel?.push({ actionId: action.id, stage: 'selected', reason: 'SELECTED', detail: `rank ${r.outcome.rank}`, terms: r.terms });
+      funnel?.push({
+        actionId: action.id,
+        stage: 'selected',
+        reason: 'SELECTED',
+        detail: `rank ${r.outcome.rank}`,
+        terms: r.terms,
+      });
     } else {
-      funnel?.push({ actionId: action.id, stage: 'arbitration', reason: r.outcome.reason, detail: r.outcome.detail, terms: r.terms });
+      funnel?.push({
+        actionId: action.id,
+        stage: 'arbitration',
+        reason: r.outcome.reason,
+        detail: r.outcome.detail,
+        terms: r.terms,
+      });
     }
   }
   const decisionId = deps.newDecisionId();
@@ -157,8 +201,22 @@ export async function decide(deps: DecideDeps, request: unknown): Promise<Decisi
     decidedAt: new Date(now).toISOString(),
     actions,
     degraded,
-    counts: { actions: config.actions.length, candidates: candidates.length, eligible: eligible.length, allowed: allowed.length, selected: actions.length },
-    timings: { profile: t1 - t0, candidates: t2 - t1, eligibility: t3 - t2, policy: t4 - t3, scoring: t5 - t4, arbitration: t6 - t5, total: t6 - t0 },
+    counts: {
+      actions: config.actions.length,
+      candidates: candidates.length,
+      eligible: eligible.length,
+      allowed: allowed.length,
+      selected: actions.length,
+    },
+    timings: {
+      profile: t1 - t0,
+      candidates: t2 - t1,
+      eligibility: t3 - t2,
+      policy: t4 - t3,
+      scoring: t5 - t4,
+      arbitration: t6 - t5,
+      total: t6 - t0,
+    },
   };
   if (funnel) decision.funnel = funnel;
   return { ok: true, decision };
@@ -171,7 +229,10 @@ async function fetchBoth<A, B>(a: A | Promise<A>, b: B | Promise<B>): Promise<[A
 }
 
 /** Contact history, or undefined when the store fails (the decision then degrades instead of failing). */
-function safeLoad(history: ContactHistory, subscriberId: string): readonly ContactRecord[] | undefined | Promise<readonly ContactRecord[] | undefined> {
+function safeLoad(
+  history: ContactHistory,
+  subscriberId: string,
+): readonly ContactRecord[] | undefined | Promise<readonly ContactRecord[] | undefined> {
   try {
     const loaded = history.load(subscriberId);
     return loaded instanceof Promise ? loaded.catch(() => undefined) : loaded;
@@ -184,6 +245,7 @@ async function score(
   config: ConfigSnapshot,
   allowed: readonly CompiledAction[],
   facts: Record<string, unknown>,
+  scoringContext: ScoringContext,
   degraded: Decision['degraded'],
 ): Promise<ScoredCandidate[]> {
   const scored: ScoredCandidate[] = new Array(allowed.length);
@@ -193,9 +255,9 @@ async function score(
     scored[i] = { action, propensity: action.priorPropensity, propensitySource: 'prior' };
     if (action.model !== undefined) {
       byModel ??= new Map();
-      let slots = byModel.get(action.model);
-      if (!slots) byModel.set(action.model, (slots = []));
-      slots.push(i);
+      const slots = byModel.get(action.model);
+      if (slots) slots.push(i);
+      else byModel.set(action.model, [i]);
     }
   }
   if (!byModel) return scored;
@@ -203,14 +265,22 @@ async function score(
     const model = config.models.get(modelId);
     if (!model) continue;
     try {
-      const propensities = await model.score(facts, slots.map((i) => allowed[i]!.index));
+      const propensities = await model.score(
+        facts,
+        scoringContext,
+        slots.map((i) => allowed[i]!.index),
+      );
       for (let k = 0; k < slots.length; k++) {
         const p = propensities[k]!;
         // A NaN or out-of-range output would poison the ranking: keep the prior for that row.
-        if (p >= 0 && p <= 1) scored[slots[k]!] = { action: allowed[slots[k]!]!, propensity: p, propensitySource: 'model' };
+        if (p >= 0 && p <= 1)
+          scored[slots[k]!] = { action: allowed[slots[k]!]!, propensity: p, propensitySource: 'model' };
       }
     } catch (error) {
-      degraded.push({ reason: 'MODEL_FAILED', detail: `model ${modelId}: ${error instanceof Error ? error.message : String(error)}` });
+      degraded.push({
+        reason: 'MODEL_FAILED',
+        detail: `model ${modelId}: ${error instanceof Error ? error.message : String(error)}`,
+      });
     }
   }
   return scored;

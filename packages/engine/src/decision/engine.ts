@@ -53,7 +53,10 @@ export function createEngine(options: EngineOptions): Engine {
         return await decide(deps, request);
       } catch (error) {
         // A fault here is a bug; the caller still gets a result it can act on.
-        return { ok: false, error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) } };
+        return {
+          ok: false,
+          error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) },
+        };
       }
     },
     async recordOutcome(request) {
@@ -62,7 +65,10 @@ export function createEngine(options: EngineOptions): Engine {
       const { decisionId, actionId, outcome, at } = valid.value;
       const decision = log.get(decisionId);
       if (!decision) {
-        return { ok: false, error: { code: 'UNKNOWN_DECISION', message: `no recent decision "${decisionId}"`, field: 'decisionId' } };
+        return {
+          ok: false,
+          error: { code: 'UNKNOWN_DECISION', message: `no recent decision "${decisionId}"`, field: 'decisionId' },
+        };
       }
       const action = decision.actions.get(actionId);
       if (!action) {

@@ -7,7 +7,8 @@ export const funnelReasons = {
   OUTSIDE_VALIDITY: 'The decision time is outside the action validFrom/validTo.',
   NOT_ELIGIBLE: 'An eligibility rule (of the issue, the group or the action) failed; the detail names the condition.',
   ...policyReasons,
-  CONTACT_HISTORY_UNAVAILABLE: 'Contact history could not be read, and an outbound channel sends nothing without it (fail closed).',
+  CONTACT_HISTORY_UNAVAILABLE:
+    'Contact history could not be read, and an outbound channel sends nothing without it (fail closed).',
   GROUP_LIMIT: 'Outranked within its group: the group limit for one decision was already reached.',
   ISSUE_LIMIT: 'Outranked within its issue: the issue limit for one decision was already reached.',
   OUT_RANKED: 'Eligible and allowed, but below the top N by priority.',

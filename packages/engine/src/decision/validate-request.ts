@@ -78,13 +78,18 @@ export function validateDecisionRequest(
 export function validateOutcomeRequest(
   request: unknown,
 ): { value: OutcomeRequest & { at: number | undefined } } | Extract<OutcomeResult, { ok: false }> {
-  const bad = (code: 'INVALID_REQUEST' | 'INVALID_OUTCOME' | 'INVALID_TIME', field: string | undefined, message: string) =>
-    ({ ok: false, error: field === undefined ? { code, message } : { code, message, field } }) as const;
+  const bad = (
+    code: 'INVALID_REQUEST' | 'INVALID_OUTCOME' | 'INVALID_TIME',
+    field: string | undefined,
+    message: string,
+  ) => ({ ok: false, error: field === undefined ? { code, message } : { code, message, field } }) as const;
   if (!isPlainObject(request)) return bad('INVALID_REQUEST', undefined, 'the request must be an object');
   for (const key in request) if (!OUTCOME_FIELDS.has(key)) return bad('INVALID_REQUEST', key, `unknown field "${key}"`);
   const { decisionId, actionId, outcome } = request;
-  if (typeof decisionId !== 'string' || decisionId === '') return bad('INVALID_REQUEST', 'decisionId', 'decisionId must be a non-empty string');
-  if (typeof actionId !== 'string' || actionId === '') return bad('INVALID_REQUEST', 'actionId', 'actionId must be a non-empty string');
+  if (typeof decisionId !== 'string' || decisionId === '')
+    return bad('INVALID_REQUEST', 'decisionId', 'decisionId must be a non-empty string');
+  if (typeof actionId !== 'string' || actionId === '')
+    return bad('INVALID_REQUEST', 'actionId', 'actionId must be a non-empty string');
   if (!OUTCOMES.includes(outcome as Outcome)) {
     return bad('INVALID_OUTCOME', 'outcome', `outcome must be one of ${OUTCOMES.join(', ')}`);
   }

@@ -40,7 +40,7 @@ export async function decideCommand(options: DecideOptions): Promise<number> {
 
 async function pickProfile(options: DecideOptions): Promise<Profile> {
   if (options.profile) return JSON.parse(await readFile(options.profile, 'utf8')) as Profile;
-  const stories = storyProfiles();
+  const stories: Record<string, Profile> = storyProfiles();
   const name = options.story ?? 'julia';
   const profile = stories[name];
   if (!profile) throw new Error(`unknown story "${name}" (known: ${Object.keys(stories).join(', ')})`);
@@ -48,11 +48,22 @@ async function pickProfile(options: DecideOptions): Promise<Profile> {
 }
 
 function render(d: Decision): string {
-  const lines = [`decision ${d.decisionId} for ${d.subscriberId} on ${d.channel}, config ${d.configVersion}, ${d.timings.total.toFixed(3)} ms`];
+  const lines = [
+    `decision ${d.decisionId} for ${d.subscriberId} on ${d.channel}, config ${d.configVersion}, ${d.timings.total.toFixed(3)} ms`,
+  ];
   lines.push(
     table(
       ['rank', 'action', 'priority', 'propensity', 'source', 'weight', 'value', 'lever'],
-      d.actions.map((a) => [a.rank, a.actionId, a.terms.priority, a.terms.propensity, a.terms.propensitySource, a.terms.contextWeight, a.terms.value, a.terms.lever]),
+      d.actions.map((a) => [
+        a.rank,
+        a.actionId,
+        a.terms.priority,
+        a.terms.propensity,
+        a.terms.propensitySource,
+        a.terms.contextWeight,
+        a.terms.value,
+        a.terms.lever,
+      ]),
     ),
   );
   for (const a of d.actions) lines.push(`  ${a.actionId}: ${JSON.stringify(a.treatment)}`);
@@ -60,11 +71,22 @@ function render(d: Decision): string {
   lines.push('', 'funnel:');
   const rows = (d.funnel ?? [])
     .filter((f) => f.reason !== 'NOT_ON_CHANNEL')
-    .map((f) => [f.stage, f.actionId, f.reason, f.failures?.length ? describeFailure(f.failures[0]!) : (f.detail ?? '')]);
+    .map((f) => [
+      f.stage,
+      f.actionId,
+      f.reason,
+      f.failures?.length ? describeFailure(f.failures[0]!) : (f.detail ?? ''),
+    ]);
   lines.push(table(['stage', 'action', 'reason', 'detail'], rows));
   return lines.join('\n');
 }
 
-function describeFailure(f: { fact: string; path?: string; operator: string; expected: unknown; actual: unknown }): string {
+function describeFailure(f: {
+  fact: string;
+  path?: string;
+  operator: string;
+  expected: unknown;
+  actual: unknown;
+}): string {
   return `${f.fact}${f.path ? ` ${f.path}` : ''} ${f.operator} ${JSON.stringify(f.expected)} (actual ${JSON.stringify(f.actual) ?? 'undefined'})`;
 }

@@ -36,11 +36,15 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
   const now = options.now ? Date.parse(options.now) : Date.now();
   const config = await loadConfigDir(options.rules);
   const issues = new Set(config.actions.map((a) => a.issue));
-  out(`Arbiter demo: ${options.rules} version ${config.version}, ${config.actions.length} actions, ${issues.size} issues, ${config.channels.length} channels, ${config.models.size} model(s)`);
+  out(
+    `Arbiter demo: ${options.rules} version ${config.version}, ${config.actions.length} actions, ${issues.size} issues, ${config.channels.length} channels, ${config.models.size} model(s)`,
+  );
 
   const started = performance.now();
   const profiles = new InMemoryProfileStore(generatePopulation({ seed: options.seed, count: options.count }));
-  out(`Population: ${profiles.size.toLocaleString('en-US')} generated subscribers (seed ${options.seed}) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  out(
+    `Population: ${profiles.size.toLocaleString('en-US')} generated subscribers (seed ${options.seed}) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+  );
   const engine = createEngine({ config, profiles, clock: () => now });
 
   const rows: (string | number)[][] = [];
@@ -49,23 +53,38 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
   for (const channel of ['app', 'agent', 'web', 'sms']) {
     const stats = await decideAll(engine, profiles, channel, now, chosen);
     decisions += stats.count;
-    rows.push([channel, stats.count, Math.round(stats.count / stats.seconds), stats.p50, stats.p99, percent(stats.withAction, stats.count), stats.actions / stats.count]);
+    rows.push([
+      channel,
+      stats.count,
+      Math.round(stats.count / stats.seconds),
+      stats.p50,
+      stats.p99,
+      percent(stats.withAction, stats.count),
+      stats.actions / stats.count,
+    ]);
   }
   out(table(['channel', 'decisions', 'per second', 'p50 ms', 'p99 ms', 'with an offer', 'actions each'], rows));
 
   // A second SMS round at the same moment: every SMS sent above was recorded, so the daily SMS cap must hold.
   const second = await decideAll(engine, profiles, 'sms', now, new Map());
-  out(`\nSecond SMS round at the same moment: ${second.withAction.toLocaleString('en-US')} of ${second.count.toLocaleString('en-US')} subscribers would get another SMS (contact policy caps hold).\n`);
+  out(
+    `\nSecond SMS round at the same moment: ${second.withAction.toLocaleString('en-US')} of ${second.count.toLocaleString('en-US')} subscribers would get another SMS (contact policy caps hold).\n`,
+  );
 
   for (const channel of ['app', 'agent']) {
     const counts = [...(chosen.get(channel) ?? new Map<string, number>())].sort((a, b) => b[1] - a[1]).slice(0, 8);
     out(`Top actions on ${channel} (rank 1):`);
-    out(table(['action', 'issue', 'decisions'], counts.map(([id, n]) => [id, config.actionById.get(id)?.issue ?? '', n])));
+    out(
+      table(
+        ['action', 'issue', 'decisions'],
+        counts.map(([id, n]) => [id, config.actionById.get(id)?.issue ?? '', n]),
+      ),
+    );
     out('');
   }
   out(await dropReasons(engine, profiles, 'app', now, 2_000));
   out(`\nThe five stories:`);
-  const stories = storyProfiles();
+  const stories: Record<string, Profile> = storyProfiles();
   for (const s of STORIES) {
     const profile = stories[s.name];
     if (profile) out(await explainStory(engine, profile, s, now));
@@ -73,7 +92,13 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
   return decisions;
 }
 
-async function decideAll(engine: Engine, profiles: InMemoryProfileStore, channel: string, now: number, chosen: Map<string, Map<string, number>>) {
+async function decideAll(
+  engine: Engine,
+  profiles: InMemoryProfileStore,
+  channel: string,
+  now: number,
+  chosen: Map<string, Map<string, number>>,
+) {
   const latencies: number[] = [];
   let withAction = 0;
   let actions = 0;
@@ -91,7 +116,12 @@ async function decideAll(engine: Engine, profiles: InMemoryProfileStore, channel
       withAction += 1;
       counts.set(top.actionId, (counts.get(top.actionId) ?? 0) + 1);
       // Outbound decisions are sends: record them so caps count them. Inbound ones count when shown.
-      await engine.recordOutcome({ decisionId: result.decision.decisionId, actionId: top.actionId, outcome: 'impression', at: now });
+      await engine.recordOutcome({
+        decisionId: result.decision.decisionId,
+        actionId: top.actionId,
+        outcome: 'impression',
+        at: now,
+      });
     }
     actions += result.decision.actions.length;
     if (latencies.length % 5_000 === 0) bar.update(latencies.length);
@@ -99,11 +129,18 @@ async function decideAll(engine: Engine, profiles: InMemoryProfileStore, channel
   const seconds = (performance.now() - started) / 1000;
   bar.done(latencies.length);
   latencies.sort((a, b) => a - b);
-  const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! * 1000) / 1000;
+  const at = (q: number) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]! * 1000) / 1000;
   return { count: latencies.length, seconds, withAction, actions, p50: at(0.5), p99: at(0.99) };
 }
 
-async function dropReasons(engine: Engine, profiles: InMemoryProfileStore, channel: string, now: number, sample: number): Promise<string> {
+async function dropReasons(
+  engine: Engine,
+  profiles: InMemoryProfileStore,
+  channel: string,
+  now: number,
+  sample: number,
+): Promise<string> {
   const counts = new Map<string, number>();
   let total = 0;
   let n = 0;
@@ -121,13 +158,21 @@ async function dropReasons(engine: Engine, profiles: InMemoryProfileStore, chann
   return `Where each action stopped, over ${Math.min(sample, profiles.size).toLocaleString('en-US')} explained ${channel} decisions:\n${table(['stage', 'reason', 'actions', 'share'], rows)}`;
 }
 
-async function explainStory(engine: Engine, profile: Profile, s: (typeof STORIES)[number], now: number): Promise<string> {
+async function explainStory(
+  engine: Engine,
+  profile: Profile,
+  s: (typeof STORIES)[number],
+  now: number,
+): Promise<string> {
   const result = await engine.decide({ profile, channel: s.channel, now, explain: true });
   if (!result.ok) return `- ${s.name}: error ${result.error.code}`;
   const lines = [`- ${s.name} (${s.story}), on ${s.channel}:`];
   for (const a of result.decision.actions) lines.push(`    ${a.rank}. ${a.actionId} ${describeTerms(a.terms)}`);
   const top = result.decision.actions[0];
-  if (top) lines.push(`    says: "${top.treatment.text ?? top.treatment.script ?? top.treatment.body ?? top.treatment.title}"`);
+  if (top)
+    lines.push(
+      `    says: "${top.treatment.text ?? top.treatment.script ?? top.treatment.body ?? top.treatment.title}"`,
+    );
   return lines.join('\n');
 }
 

@@ -1,6 +1,7 @@
 // `arbiter generate`: writes a seeded synthetic population as JSON lines, streaming, with progress on stderr.
-import { createWriteStream } from 'node:fs';
+
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { generatePopulation } from '@arbiter/engine';
 import { progress } from './progress.js';
 

@@ -26,7 +26,9 @@ export function progress(label: string, total: number, stream: NodeJS.WriteStrea
       }
     },
     done(count) {
-      stream.write(`${stream.isTTY ? '\r' : ''}${line(count)} done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+      stream.write(
+        `${stream.isTTY ? '\r' : ''}${line(count)} done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+      );
     },
   };
 }
