@@ -6,7 +6,7 @@ import {
   checkContactPolicy,
   compileContactPolicy,
 } from '../policy/index.js';
-import type { Operator } from '../rules/index.js';
+import type { CompiledRule, Operator } from '../rules/index.js';
 import {
   loadModel,
   ModelLoadError,
@@ -17,8 +17,14 @@ import {
 } from '../scoring/index.js';
 import { type ActionSpec, type ActionsFile, ActionsFileSchema } from './actions-schema.js';
 import { type ArbitrationFile, ArbitrationFileSchema } from './arbitration-schema.js';
-import { checkActions, checkArbitration, checkEligibilityScopes, checkPolicyReferences } from './check-references.js';
-import { conditionCompiler } from './compile-conditions.js';
+import {
+  checkActions,
+  checkArbitration,
+  checkEligibilityScopes,
+  checkPolicyReferences,
+  type ReferenceContext,
+} from './check-references.js';
+import { type ConditionCompiler, conditionCompiler } from './compile-conditions.js';
 import { ConfigError, type ConfigProblem } from './config-problem.js';
 import type { CompiledAction, ConfigSnapshot } from './config-snapshot.js';
 import { type EligibilityFile, EligibilityFileSchema } from './eligibility-schema.js';
@@ -86,8 +92,44 @@ export async function buildConfig(input: ConfigInput, options: BuildConfigOption
     ? await loadModels(models.value, modelsSource.file, input.modelFiles, problems)
     : undefined;
 
-  // Cross-file checks need every file's own shape to be right first.
+  // Cross-file checks and rule compilation go on around broken parts, so one load reports every problem:
+  // an action with a schema problem is left out of them, and a reference into a broken file is not checked.
+  const usable = usableActions(actionsFile.partial, actionsFile.problems);
+  const ctx: ReferenceContext = {
+    actionsFile: input.actions.file,
+    channels: policy.value ? new Set(Object.keys(policy.value.channels)) : undefined,
+    issues: arbitration.value ? new Set(arbitration.value.issues) : undefined,
+    groups: usable ? new Set(usable.map(([, a]) => a.group)) : undefined,
+    models: models.value ? new Set(models.value.models.map((m) => m.id)) : undefined,
+  };
+  if (usable) problems.push(...checkActions(usable, ctx));
+  if (eligibility.value) problems.push(...checkEligibilityScopes(eligibility.value, eligibilitySource.file, ctx));
+  if (arbitration.value) problems.push(...checkArbitration(arbitration.value, input.arbitration.file, ctx));
+  if (policy.value && usable) {
+    const actionIds = new Set(usable.map(([, a]) => a.id));
+    problems.push(...checkPolicyReferences(policy.value, input.contactPolicy.file, { ...ctx, actions: actionIds }));
+  }
+
+  const compiler = eligibility.value
+    ? conditionCompiler(eligibility.value.conditions, options.operators ?? [], problems)
+    : undefined;
+  const issueRules = new Map<string, CompiledRule>();
+  const groupRules = new Map<string, CompiledRule>();
+  const actionRules = new Map<number, CompiledRule>();
+  if (compiler && eligibility.value) {
+    for (const [name, condition] of Object.entries(eligibility.value.conditions)) {
+      compiler.compile(condition, eligibilitySource.file, pointer('conditions', name));
+    }
+    compileScope(eligibility.value.issues, 'issues', eligibilitySource.file, compiler, issueRules);
+    compileScope(eligibility.value.groups, 'groups', eligibilitySource.file, compiler, groupRules);
+    for (const [index, spec] of usable ?? []) {
+      if (spec.eligibility === undefined) continue;
+      const rule = compiler.compile(spec.eligibility, input.actions.file, pointer('actions', index, 'eligibility'));
+      if (rule) actionRules.set(index, rule);
+    }
+  }
   if (
+    problems.length > 0 ||
     !actionsFile.value ||
     !eligibility.value ||
     !policy.value ||
@@ -97,38 +139,16 @@ export async function buildConfig(input: ConfigInput, options: BuildConfigOption
   ) {
     throw new ConfigError(problems);
   }
-  const channels = Object.keys(policy.value.channels);
-  const ctx = {
-    actionsFile: input.actions.file,
-    channels: new Set(channels),
-    issues: new Set(arbitration.value.issues),
-    groups: new Set(actionsFile.value.actions.map((a) => a.group)),
-    models: new Set(models.value.models.map((m) => m.id)),
-  };
-  problems.push(...checkActions(actionsFile.value.actions, ctx));
-  problems.push(...checkEligibilityScopes(eligibility.value, eligibilitySource.file, ctx));
-  problems.push(...checkArbitration(arbitration.value, input.arbitration.file, ctx));
-  const actionIds = new Set(actionsFile.value.actions.map((a) => a.id));
-  problems.push(...checkPolicyReferences(policy.value, input.contactPolicy.file, { ...ctx, actions: actionIds }));
-
-  const compiler = conditionCompiler(eligibility.value.conditions, options.operators ?? [], problems);
-  for (const [name, condition] of Object.entries(eligibility.value.conditions)) {
-    compiler.compile(condition, eligibilitySource.file, pointer('conditions', name));
-  }
-  const issueRules = compileScope(eligibility.value.issues, 'issues', eligibilitySource.file, compiler);
-  const groupRules = compileScope(eligibility.value.groups, 'groups', eligibilitySource.file, compiler);
+  const settings = arbitration.value;
   const actions = actionsFile.value.actions.map((spec, index) =>
     compileAction(spec, index, {
-      arbitration: arbitration.value!,
-      actionRule:
-        spec.eligibility === undefined
-          ? undefined
-          : compiler.compile(spec.eligibility, input.actions.file, pointer('actions', index, 'eligibility')),
+      arbitration: settings,
+      actionRule: actionRules.get(index),
       issueRule: issueRules.get(spec.issue),
       groupRule: groupRules.get(spec.group),
     }),
   );
-  if (problems.length > 0) throw new ConfigError(problems);
+  const channels = Object.keys(policy.value.channels);
 
   const channelActions = new Map<string, CompiledAction[]>(channels.map((c) => [c, []]));
   for (const action of actions) for (const channel of action.spec.channels) channelActions.get(channel)?.push(action);
@@ -160,15 +180,32 @@ export async function buildConfig(input: ConfigInput, options: BuildConfigOption
   });
 }
 
-type Compiler = ReturnType<typeof conditionCompiler>;
-
-function compileScope(conditions: Record<string, unknown>, scope: string, file: string, compiler: Compiler) {
-  const rules = new Map<string, NonNullable<ReturnType<Compiler['compile']>>>();
+function compileScope(
+  conditions: Record<string, unknown>,
+  scope: string,
+  file: string,
+  compiler: ConditionCompiler,
+  into: Map<string, CompiledRule>,
+): void {
   for (const [name, condition] of Object.entries(conditions)) {
     const rule = compiler.compile(condition, file, pointer(scope, name));
-    if (rule) rules.set(name, rule);
+    if (rule) into.set(name, rule);
   }
-  return rules;
+}
+
+/**
+ * The actions (with their index) that passed the schema, when every problem of the file sits inside one action;
+ * undefined when the file itself is broken (not a list, a problem outside the actions).
+ */
+function usableActions(file: ActionsFile, problems: readonly ConfigProblem[]): [number, ActionSpec][] | undefined {
+  const bad = new Set<number>();
+  for (const problem of problems) {
+    const match = /^\/actions\/(\d+)(\/|$)/.exec(problem.path);
+    if (!match) return undefined;
+    bad.add(Number(match[1]));
+  }
+  if (!Array.isArray(file?.actions)) return undefined;
+  return file.actions.flatMap((spec, index): [number, ActionSpec][] => (bad.has(index) ? [] : [[index, spec]]));
 }
 
 function compileAction(

@@ -5,145 +5,126 @@ import type { ConfigProblem } from './config-problem.js';
 import type { EligibilityFile } from './eligibility-schema.js';
 import { pointer } from './validate-file.js';
 
+/** The names other files may refer to; a set is undefined when its file is broken (its references go unchecked). */
 export interface ReferenceContext {
   actionsFile: string;
-  channels: ReadonlySet<string>;
-  issues: ReadonlySet<string>;
-  groups: ReadonlySet<string>;
-  models: ReadonlySet<string>;
+  channels: ReadonlySet<string> | undefined;
+  issues: ReadonlySet<string> | undefined;
+  groups: ReadonlySet<string> | undefined;
+  models: ReadonlySet<string> | undefined;
 }
 
 const unknown = (kind: string, name: string, known: ReadonlySet<string>) =>
   `unknown ${kind} "${name}" (known: ${[...known].join(', ') || 'none'})`;
 
 /** Problems in the action catalog that need the other files: ids, issues, channels, treatments, models, dates. */
-export function checkActions(actions: readonly ActionSpec[], ctx: ReferenceContext): ConfigProblem[] {
+export function checkActions(actions: readonly [number, ActionSpec][], ctx: ReferenceContext): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   const add = (path: string, code: string, message: string) =>
     problems.push({ file: ctx.actionsFile, path, code, message });
   const firstIndex = new Map<string, number>();
-  actions.forEach((action, i) => {
+  for (const [i, action] of actions) {
     const at = (...rest: (string | number)[]) => pointer('actions', i, ...rest);
     const first = firstIndex.get(action.id);
-    if (first !== undefined)
+    if (first !== undefined) {
       add(at('id'), 'CONFIG_DUPLICATE_ID', `duplicate action id "${action.id}" (first at /actions/${first})`);
-    else firstIndex.set(action.id, i);
-    if (!ctx.issues.has(action.issue))
+    } else firstIndex.set(action.id, i);
+    if (ctx.issues && !ctx.issues.has(action.issue)) {
       add(at('issue'), 'CONFIG_UNKNOWN_REFERENCE', unknown('issue', action.issue, ctx.issues));
-    if (action.model !== undefined && !ctx.models.has(action.model)) {
+    }
+    if (ctx.models && action.model !== undefined && !ctx.models.has(action.model)) {
       add(at('model'), 'CONFIG_UNKNOWN_REFERENCE', unknown('model', action.model, ctx.models));
     }
     if (action.validFrom && action.validTo && Date.parse(action.validFrom) > Date.parse(action.validTo)) {
       add(at('validTo'), 'CONFIG_INVALID_VALUE', `validTo ${action.validTo} is before validFrom ${action.validFrom}`);
     }
     action.channels.forEach((channel, c) => {
-      if (!ctx.channels.has(channel))
+      if (ctx.channels && !ctx.channels.has(channel)) {
         add(at('channels', c), 'CONFIG_UNKNOWN_REFERENCE', unknown('channel', channel, ctx.channels));
-      else if (!action.treatments[channel])
+      } else if (!action.treatments[channel]) {
         add(at('treatments'), 'CONFIG_MISSING_TREATMENT', `no treatment for channel "${channel}"`);
+      }
     });
     for (const [channel, treatment] of Object.entries(action.treatments)) {
       if (!action.channels.includes(channel)) {
-        add(
-          at('treatments', channel),
-          'CONFIG_UNKNOWN_REFERENCE',
-          `treatment for channel "${channel}", which the action is not offered on`,
-        );
+        const message = `treatment for channel "${channel}", which the action is not offered on`;
+        add(at('treatments', channel), 'CONFIG_UNKNOWN_REFERENCE', message);
         continue;
       }
       for (const field of treatmentFields[channel] ?? ['title', 'body']) {
-        if (treatment[field] === undefined)
+        if (treatment[field] === undefined) {
           add(at('treatments', channel, field), 'CONFIG_MISSING_TREATMENT', `a ${channel} treatment needs "${field}"`);
+        }
       }
       if (channel === 'sms' && treatment.text !== undefined && treatment.text.length > SMS_MAX_CHARS) {
-        add(
-          at('treatments', channel, 'text'),
-          'CONFIG_INVALID_VALUE',
-          `sms text is ${treatment.text.length} characters; at most ${SMS_MAX_CHARS}`,
-        );
+        const message = `sms text is ${treatment.text.length} characters; at most ${SMS_MAX_CHARS}`;
+        add(at('treatments', channel, 'text'), 'CONFIG_INVALID_VALUE', message);
       }
     }
-  });
+  }
   return problems;
+}
+
+/** A CONFIG_UNKNOWN_REFERENCE problem when `name` is not in `known`; nothing when it is, or when `known` is unknown. */
+function reference(
+  file: string,
+  path: string,
+  kind: string,
+  name: string,
+  known: ReadonlySet<string> | undefined,
+): ConfigProblem[] {
+  return known && !known.has(name)
+    ? [{ file, path, code: 'CONFIG_UNKNOWN_REFERENCE', message: unknown(kind, name, known) }]
+    : [];
 }
 
 /** Conditions per issue and per group must name an issue or group that exists. */
 export function checkEligibilityScopes(file: EligibilityFile, source: string, ctx: ReferenceContext): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  for (const issue of Object.keys(file.issues)) {
-    if (!ctx.issues.has(issue)) {
-      problems.push({
-        file: source,
-        path: pointer('issues', issue),
-        code: 'CONFIG_UNKNOWN_REFERENCE',
-        message: unknown('issue', issue, ctx.issues),
-      });
-    }
-  }
-  for (const group of Object.keys(file.groups)) {
-    if (!ctx.groups.has(group)) {
-      problems.push({
-        file: source,
-        path: pointer('groups', group),
-        code: 'CONFIG_UNKNOWN_REFERENCE',
-        message: unknown('group', group, ctx.groups),
-      });
-    }
-  }
-  return problems;
+  return [
+    ...Object.keys(file.issues).flatMap((issue) =>
+      reference(source, pointer('issues', issue), 'issue', issue, ctx.issues),
+    ),
+    ...Object.keys(file.groups).flatMap((group) =>
+      reference(source, pointer('groups', group), 'group', group, ctx.groups),
+    ),
+  ];
 }
 
 /** Weights, levers and limits must name known channels, issues and groups; the default limit must fit the maximum. */
 export function checkArbitration(file: ArbitrationFile, source: string, ctx: ReferenceContext): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const ref = (path: string, kind: string, name: string, known: ReadonlySet<string>) => {
-    if (!known.has(name))
-      problems.push({ file: source, path, code: 'CONFIG_UNKNOWN_REFERENCE', message: unknown(kind, name, known) });
-  };
+  const ref = (path: string, kind: string, name: string, known: ReadonlySet<string> | undefined) =>
+    problems.push(...reference(source, path, kind, name, known));
   const issues = new Set<string>();
   file.issues.forEach((issue, i) => {
-    if (issues.has(issue))
-      problems.push({
-        file: source,
-        path: pointer('issues', i),
-        code: 'CONFIG_DUPLICATE_ID',
-        message: `duplicate issue "${issue}"`,
-      });
+    if (issues.has(issue)) {
+      const message = `duplicate issue "${issue}"`;
+      problems.push({ file: source, path: pointer('issues', i), code: 'CONFIG_DUPLICATE_ID', message });
+    }
     issues.add(issue);
   });
   for (const [channel, weights] of Object.entries(file.contextWeights)) {
     ref(pointer('contextWeights', channel), 'channel', channel, ctx.channels);
-    for (const issue of Object.keys(weights))
-      ref(pointer('contextWeights', channel, issue), 'issue', issue, ctx.issues);
+    for (const issue of Object.keys(weights)) ref(pointer('contextWeights', channel, issue), 'issue', issue, issues);
   }
   for (const group of Object.keys(file.levers.groups))
     ref(pointer('levers', 'groups', group), 'group', group, ctx.groups);
-  for (const issue of Object.keys(file.levers.issues))
-    ref(pointer('levers', 'issues', issue), 'issue', issue, ctx.issues);
+  for (const issue of Object.keys(file.levers.issues)) ref(pointer('levers', 'issues', issue), 'issue', issue, issues);
   for (const group of Object.keys(file.limits.groups))
     ref(pointer('limits', 'groups', group), 'group', group, ctx.groups);
-  for (const issue of Object.keys(file.limits.issues))
-    ref(pointer('limits', 'issues', issue), 'issue', issue, ctx.issues);
+  for (const issue of Object.keys(file.limits.issues)) ref(pointer('limits', 'issues', issue), 'issue', issue, issues);
   if (file.defaultLimit > file.maxLimit) {
-    problems.push({
-      file: source,
-      path: '/defaultLimit',
-      code: 'CONFIG_INVALID_VALUE',
-      message: `defaultLimit ${file.defaultLimit} is above maxLimit ${file.maxLimit}`,
-    });
+    const message = `defaultLimit ${file.defaultLimit} is above maxLimit ${file.maxLimit}`;
+    problems.push({ file: source, path: '/defaultLimit', code: 'CONFIG_INVALID_VALUE', message });
   }
   return problems;
 }
 
 const POLICY_LISTS = ['caps', 'cooldowns', 'suppression'] as const;
 // Channels are checked by the policy module itself (POLICY_UNKNOWN_CHANNEL).
-const FILTERS = [
-  ['issue', 'issue'],
-  ['group', 'group'],
-  ['action', 'action'],
-] as const;
+const FILTERS = ['issue', 'group', 'action'] as const;
 
-/** Caps, cooldowns and suppression rules may only filter on channels, issues, groups and actions that exist. */
+/** Caps, cooldowns and suppression rules may only filter on issues, groups and actions that exist. */
 export function checkPolicyReferences(
   policy: Readonly<Record<string, unknown>>,
   source: string,
@@ -155,20 +136,14 @@ export function checkPolicyReferences(
     const rules = policy[list];
     if (!Array.isArray(rules)) continue;
     rules.forEach((rule: Record<string, unknown>, i) => {
-      for (const [field, kind] of FILTERS) {
+      for (const field of FILTERS) {
         const value = rule[field];
         if (value === undefined) continue;
         const names = Array.isArray(value) ? value : [value];
         names.forEach((name, n) => {
-          if (typeof name === 'string' && !known[kind].has(name)) {
-            const path = Array.isArray(value) ? pointer(list, i, field, n) : pointer(list, i, field);
-            problems.push({
-              file: source,
-              path,
-              code: 'CONFIG_UNKNOWN_REFERENCE',
-              message: unknown(kind, name, known[kind]),
-            });
-          }
+          if (typeof name !== 'string') return;
+          const path = Array.isArray(value) ? pointer(list, i, field, n) : pointer(list, i, field);
+          problems.push(...reference(source, path, field, name, known[field]));
         });
       }
     });

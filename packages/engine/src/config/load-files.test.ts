@@ -94,43 +94,43 @@ describe('loadConfigDir on broken copies', () => {
     );
   });
 
-  it('reports wrong types, unknown fields, duplicate ids and unknown references, all at once', async () => {
+  it('reports wrong types, unknown fields, duplicate ids, unknown references and rule errors, all in one load', async () => {
     const dir = await brokenCopy((f) => {
-      const [a, b, c, d] = f.actions.actions;
+      const [a, b, c, d, e] = f.actions.actions;
       a.value = 'ten';
       b.lever_ = 2;
       c.id = d.id;
       d.issue = 'Upsell';
       d.channels.push('fax');
+      e.eligibility = { all: [{ fact: 'tenureMonths', operator: 'atLeast', value: 3 }] };
+      f['contact-policy'].caps[0].window = '1day';
     });
     const problems = await problemsOf(dir);
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ file: 'actions.yaml', path: '/actions/0/value', code: 'CONFIG_SCHEMA' }),
         expect.objectContaining({ file: 'actions.yaml', path: '/actions/1/lever_', code: 'CONFIG_UNKNOWN_FIELD' }),
-      ]),
-    );
-    // Schema problems stop the cross-file checks of that load; fix them and the rest are reported together.
-    const dir2 = await brokenCopy((f) => {
-      const [, , c, d] = f.actions.actions;
-      c.id = d.id;
-      d.issue = 'Upsell';
-      d.channels.push('fax');
-    });
-    const problems2 = await problemsOf(dir2);
-    expect(problems2).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ path: '/actions/3/id', code: 'CONFIG_DUPLICATE_ID' }),
-        expect.objectContaining({ path: '/actions/3/issue', code: 'CONFIG_UNKNOWN_REFERENCE' }),
+        expect.objectContaining({ file: 'actions.yaml', path: '/actions/3/id', code: 'CONFIG_DUPLICATE_ID' }),
+        expect.objectContaining({ file: 'actions.yaml', path: '/actions/3/issue', code: 'CONFIG_UNKNOWN_REFERENCE' }),
         expect.objectContaining({
+          file: 'actions.yaml',
           path: expect.stringMatching(/^\/actions\/3\/channels\/\d+$/),
           code: 'CONFIG_UNKNOWN_REFERENCE',
         }),
+        expect.objectContaining({
+          file: 'actions.yaml',
+          path: '/actions/4/eligibility/all/0/operator',
+          code: 'RULE_UNKNOWN_OPERATOR',
+        }),
+        expect.objectContaining({
+          file: 'contact-policy.yaml',
+          path: '/caps/0/window',
+          code: 'POLICY_INVALID_DURATION',
+        }),
       ]),
     );
-    expect(
-      problems2.find((p) => p.code === 'CONFIG_UNKNOWN_REFERENCE' && p.path === '/actions/3/issue')?.message,
-    ).toMatch(/Upsell/);
+    expect(problems.find((p) => p.path === '/actions/3/issue')?.message).toMatch(/Upsell/);
+    expect(problems.find((p) => p.path === '/actions/0/value')?.message).toMatch(/"ten"/);
   });
 
   it('reports a missing treatment and an SMS text over 160 characters', async () => {

@@ -3,12 +3,15 @@ import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { ConfigProblem } from './config-problem.js';
 
-/** The file's content with defaults applied (a copy), and every schema problem found, one per path. */
+/**
+ * The file's content with defaults applied (a copy), and every schema problem found, one per path.
+ * `value` is set only when there is no problem; `partial` always, for checks that can go on around the problems.
+ */
 export function validateFile<T>(
   schema: TSchema,
   file: string,
   data: unknown,
-): { value: T | undefined; problems: ConfigProblem[] } {
+): { value: T | undefined; partial: T; problems: ConfigProblem[] } {
   const value = Value.Default(schema, structuredClone(data ?? {}));
   const problems: ConfigProblem[] = [];
   const seen = new Set<string>();
@@ -19,7 +22,7 @@ export function validateFile<T>(
     const code = error.message.startsWith('Unexpected property') ? 'CONFIG_UNKNOWN_FIELD' : 'CONFIG_SCHEMA';
     problems.push({ file, path: error.path, code, message: describe(error.message, error.value) });
   }
-  return { value: problems.length === 0 ? (value as T) : undefined, problems };
+  return { value: problems.length === 0 ? (value as T) : undefined, partial: value as T, problems };
 }
 
 function describe(message: string, actual: unknown): string {

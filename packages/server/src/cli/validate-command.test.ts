@@ -1,0 +1,36 @@
+// `arbiter validate`: a summary and exit 0 on the demo playbook; every problem and exit 1 on a broken copy.
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { validateCommand } from './validate-command.js';
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+describe('arbiter validate', () => {
+  it('accepts the demo playbook', async () => {
+    const lines: string[] = [];
+    expect(await validateCommand(join(ROOT, 'rules'), (l) => lines.push(l))).toBe(0);
+    expect(lines.join('\n')).toMatch(/valid\. version [0-9a-f]{16}: \d+ actions, 5 issues, 6 channels, 1 model/);
+  });
+
+  it('prints file, path, code and reason for each problem of a broken copy, and exits 1', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'arbiter-validate-'));
+    try {
+      await cp(join(ROOT, 'rules'), join(root, 'rules'), { recursive: true });
+      await cp(join(ROOT, 'models'), join(root, 'models'), { recursive: true });
+      const actions = join(root, 'rules', 'actions.yaml');
+      const text = await readFile(actions, 'utf8');
+      await writeFile(actions, text.replace('operator: equal,', 'operator: equalz,').replace(/issue: Roaming\n/, 'issue: Roam\n'));
+      const lines: string[] = [];
+      expect(await validateCommand(join(root, 'rules'), (l) => lines.push(l))).toBe(1);
+      const output = lines.join('\n');
+      expect(output).toMatch(/2 problems/);
+      expect(output).toMatch(/actions\.yaml:\/actions\/\d+\/eligibility\/\S*operator {2}RULE_UNKNOWN_OPERATOR {2}unknown operator 'equalz'/);
+      expect(output).toMatch(/actions\.yaml:\/actions\/\d+\/issue {2}CONFIG_UNKNOWN_REFERENCE {2}unknown issue "Roam"/);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
