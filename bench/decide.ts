@@ -37,7 +37,6 @@ export async function benchDecide(options: DecideBenchOptions = {}): Promise<Ben
     ['decide agent, ONNX model', withModel, 'agent', false],
     ['decide app, ONNX model, explain', withModel, 'app', true],
   ];
-  let actionsPerDecision = 0;
   for (const [name, config, channel, explain] of cases) {
     const engine = createEngine({ config, profiles, clock: () => now });
     let i = 0;
@@ -46,7 +45,6 @@ export async function benchDecide(options: DecideBenchOptions = {}): Promise<Ben
     bench.add(name, async () => {
       const result = await engine.decide({ subscriberId: ids[i++ % ids.length]!, channel, explain });
       if (!result.ok) throw new Error(result.error.message);
-      if (name === 'decide app, ONNX model') actionsPerDecision += result.decision.counts.allowed;
     });
   }
   await bench.run();
@@ -64,8 +62,7 @@ export async function benchDecide(options: DecideBenchOptions = {}): Promise<Ben
   });
   const row = (name: string) => rows.find((r) => r.case === name)!;
   const model = row('decide app, ONNX model');
-  const runs = bench.tasks.find((t) => t.name === 'decide app, ONNX model')?.runs ?? 1;
-  model.note = `${withModel.actions.length} actions; ${(actionsPerDecision / Math.max(1, runs)).toFixed(1)} scored per decision`;
+  model.note = await funnelShape(createEngine({ config: withModel, profiles, clock: () => now }), ids.slice(0, 2_000));
   return {
     name: 'decide (in-process, one core)',
     rows,
@@ -78,6 +75,18 @@ export async function benchDecide(options: DecideBenchOptions = {}): Promise<Ben
       },
     ],
   };
+}
+
+/** What a typical app decision works through: candidates, eligible and allowed actions, and selected ones. */
+async function funnelShape(engine: ReturnType<typeof createEngine>, ids: readonly string[]): Promise<string> {
+  const sum = { actions: 0, candidates: 0, eligible: 0, allowed: 0, selected: 0 };
+  for (const subscriberId of ids) {
+    const result = await engine.decide({ subscriberId, channel: 'app' });
+    if (!result.ok) continue;
+    for (const key of Object.keys(sum) as (keyof typeof sum)[]) sum[key] += result.decision.counts[key];
+  }
+  const avg = (n: number) => (n / ids.length).toFixed(1);
+  return `per decision: ${avg(sum.actions)} actions, ${avg(sum.candidates)} on the channel, ${avg(sum.eligible)} eligible, ${avg(sum.allowed)} allowed and scored, ${avg(sum.selected)} selected`;
 }
 
 function withoutModels(data: unknown): unknown {

@@ -1,15 +1,15 @@
 // Measures what scoring one decision costs with the shipped model: raw session.run and PropensityModel.score.
-// Run: npx tsx models/measure-run-cost.ts [rows=20]   (prints a table; numbers vary by machine and load)
+// Run: npx tsx bench/onnx-run-cost.ts [rows=20]   (prints a table; numbers vary by machine and load)
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { generateProfile } from '../packages/engine/src/population/index.js';
 import { DEFAULT_SESSION_OPTIONS, loadModel, type ScoringAction } from '../packages/engine/src/scoring/index.js';
-import { OFFER_ACCEPTANCE_MANIFEST, OFFER_ISSUES } from './offer-acceptance-manifest.js';
+import { OFFER_ACCEPTANCE_MANIFEST, OFFER_ISSUES } from '../models/offer-acceptance-manifest.js';
 
 const ROWS = Number(process.argv[2] ?? 20);
 const ITERATIONS = 40_000;
-const bytes = readFileSync(fileURLToPath(new URL('./offer-acceptance.onnx', import.meta.url)));
+const bytes = readFileSync(fileURLToPath(new URL('../models/offer-acceptance.onnx', import.meta.url)));
 const manifest = OFFER_ACCEPTANCE_MANIFEST;
 const actions: ScoringAction[] = Array.from({ length: 40 }, (_, i) => ({
   id: `a${i}`,
