@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { OFFER_ACCEPTANCE_MANIFEST, OFFER_ISSUES } from '../models/offer-acceptance-manifest.js';
 import { generateProfile } from '../packages/engine/src/population/index.js';
 import { DEFAULT_SESSION_OPTIONS, loadModel, type ScoringAction } from '../packages/engine/src/scoring/index.js';
-import { OFFER_ACCEPTANCE_MANIFEST, OFFER_ISSUES } from '../models/offer-acceptance-manifest.js';
 
 const ROWS = Number(process.argv[2] ?? 20);
 const ITERATIONS = 40_000;

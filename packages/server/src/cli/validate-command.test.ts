@@ -22,12 +22,17 @@ describe('arbiter validate', () => {
       await cp(join(ROOT, 'models'), join(root, 'models'), { recursive: true });
       const actions = join(root, 'rules', 'actions.yaml');
       const text = await readFile(actions, 'utf8');
-      await writeFile(actions, text.replace('operator: equal,', 'operator: equalz,').replace(/issue: Roaming\n/, 'issue: Roam\n'));
+      await writeFile(
+        actions,
+        text.replace('operator: equal,', 'operator: equalz,').replace(/issue: Roaming\n/, 'issue: Roam\n'),
+      );
       const lines: string[] = [];
       expect(await validateCommand(join(root, 'rules'), (l) => lines.push(l))).toBe(1);
       const output = lines.join('\n');
       expect(output).toMatch(/2 problems/);
-      expect(output).toMatch(/actions\.yaml:\/actions\/\d+\/eligibility\/\S*operator {2}RULE_UNKNOWN_OPERATOR {2}unknown operator 'equalz'/);
+      expect(output).toMatch(
+        /actions\.yaml:\/actions\/\d+\/eligibility\/\S*operator {2}RULE_UNKNOWN_OPERATOR {2}unknown operator 'equalz'/,
+      );
       expect(output).toMatch(/actions\.yaml:\/actions\/\d+\/issue {2}CONFIG_UNKNOWN_REFERENCE {2}unknown issue "Roam"/);
     } finally {
       await rm(root, { recursive: true, force: true });
