@@ -167,12 +167,10 @@ async function explainStory(
   const result = await engine.decide({ profile, channel: s.channel, now, explain: true });
   if (!result.ok) return `- ${s.name}: error ${result.error.code}`;
   const lines = [`- ${s.name} (${s.story}), on ${s.channel}:`];
-  for (const a of result.decision.actions) lines.push(`    ${a.rank}. ${a.actionId} ${describeTerms(a.terms)}`);
-  const top = result.decision.actions[0];
-  if (top)
-    lines.push(
-      `    says: "${top.treatment.text ?? top.treatment.script ?? top.treatment.body ?? top.treatment.title}"`,
-    );
+  for (const a of result.decision.actions) {
+    lines.push(`    ${a.rank}. ${a.actionId}${a.mandatory ? ' (mandatory)' : ''}: ${describeTerms(a.terms)}`);
+    lines.push(`       "${a.treatment.text ?? a.treatment.script ?? a.treatment.body ?? a.treatment.title}"`);
+  }
   return lines.join('\n');
 }
 
