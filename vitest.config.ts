@@ -11,6 +11,8 @@ export default defineConfig({
       'rules/**/*.test.ts',
       'bench/**/*.test.ts',
     ],
+    // A real redis-server on a free port for the tests that need one (the Redis stores); stopped after the run.
+    globalSetup: ['packages/server/test/global-setup.ts'],
     testTimeout: 30_000,
     pool: 'forks',
   },
