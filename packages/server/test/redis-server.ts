@@ -62,7 +62,9 @@ async function waitForPing(port: number, timeoutMs: number): Promise<void> {
     if (await ping(port)) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  throw new Error(`redis-server on port ${port} did not answer PING within ${timeoutMs} ms (is redis-server installed?)`);
+  throw new Error(
+    `redis-server on port ${port} did not answer PING within ${timeoutMs} ms (is redis-server installed?)`,
+  );
 }
 
 function ping(port: number): Promise<boolean> {
