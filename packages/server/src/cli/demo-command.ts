@@ -167,6 +167,11 @@ async function explainStory(
   const result = await engine.decide({ profile, channel: s.channel, now, explain: true });
   if (!result.ok) return `- ${s.name}: error ${result.error.code}`;
   const lines = [`- ${s.name} (${s.story}), on ${s.channel}:`];
+  if (result.decision.actions.length === 0) {
+    // Say why nothing was chosen: the contact policy verdicts (quiet hours at this time of day, say).
+    const reasons = new Set((result.decision.funnel ?? []).filter((f) => f.stage === 'policy').map((f) => f.detail));
+    lines.push(`    nothing now: ${[...reasons].join('; ') || 'no eligible action'}`);
+  }
   for (const a of result.decision.actions) {
     lines.push(`    ${a.rank}. ${a.actionId}${a.mandatory ? ' (mandatory)' : ''}: ${describeTerms(a.terms)}`);
     lines.push(`       "${a.treatment.text ?? a.treatment.script ?? a.treatment.body ?? a.treatment.title}"`);
