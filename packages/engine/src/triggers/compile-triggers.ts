@@ -1,0 +1,63 @@
+// Checks and compiles the triggers file against the policy's channels: ids, durations, outbound channels, conditions.
+import type { ConfigProblem } from '../config/config-problem.js';
+import { pointer } from '../config/validate-file.js';
+import { parseDuration } from '../policy/index.js';
+import type { CompiledRule } from '../rules/index.js';
+import type { TriggerSpec, TriggersFile } from './triggers-schema.js';
+
+export interface CompiledTrigger {
+  readonly id: string;
+  readonly spec: Readonly<TriggerSpec>;
+  readonly events: ReadonlySet<string>;
+  readonly rule: CompiledRule | undefined;
+  readonly debounceMs: number;
+}
+
+/** Compiles each trigger; problems go into `problems` with the file and the path inside it. */
+export function compileTriggers(
+  file: TriggersFile,
+  source: string,
+  ctx: {
+    channels: ReadonlyMap<string, { direction: string }> | undefined;
+    compile: (condition: unknown, at: string) => CompiledRule | undefined;
+  },
+  problems: ConfigProblem[],
+): CompiledTrigger[] {
+  const seen = new Set<string>();
+  const triggers: CompiledTrigger[] = [];
+  file.triggers.forEach((spec, i) => {
+    const add = (field: string, code: string, message: string) =>
+      problems.push({ file: source, path: pointer('triggers', i, field), code, message });
+    if (seen.has(spec.id)) add('id', 'CONFIG_DUPLICATE_ID', `duplicate trigger id "${spec.id}"`);
+    seen.add(spec.id);
+    const debounceMs = parseDuration(spec.debounce);
+    if (debounceMs === undefined)
+      add('debounce', 'CONFIG_INVALID_VALUE', `debounce "${spec.debounce}" is not a duration like 1h or 30m`);
+    const channel = ctx.channels?.get(spec.channel);
+    if (ctx.channels && !channel) {
+      add(
+        'channel',
+        'CONFIG_UNKNOWN_REFERENCE',
+        `unknown channel "${spec.channel}" (known: ${[...ctx.channels.keys()].join(', ')})`,
+      );
+    } else if (channel && channel.direction !== 'outbound') {
+      add(
+        'channel',
+        'CONFIG_INVALID_VALUE',
+        `channel "${spec.channel}" is inbound; a trigger sends on an outbound channel`,
+      );
+    }
+    const rule =
+      spec.condition === undefined ? undefined : ctx.compile(spec.condition, pointer('triggers', i, 'condition'));
+    triggers.push(
+      Object.freeze({
+        id: spec.id,
+        spec,
+        events: new Set(Array.isArray(spec.event) ? spec.event : [spec.event]),
+        rule,
+        debounceMs: debounceMs ?? 0,
+      }),
+    );
+  });
+  return triggers;
+}

@@ -1,0 +1,289 @@
+// Triggered mode: an ingested event that matches a trigger becomes a decision on an outbound channel and a send.
+
+import type { Decision, RankedAction } from '../decision/decision-types.js';
+import type { Engine } from '../decision/engine.js';
+import type { ContactRecord } from '../policy/index.js';
+import type { Profile } from '../population/index.js';
+import type { Channel, OutboundMessage } from './channel.js';
+import type { CompiledTrigger } from './compile-triggers.js';
+import { type DebounceStore, InMemoryDebounceStore } from './debounce-store.js';
+
+/** What happened to one firing of one trigger. */
+export type TriggerStatus =
+  | 'sent'
+  | 'partly-sent'
+  | 'debounced'
+  | 'condition-false'
+  | 'no-action'
+  | 'deferred'
+  | 'dropped-quiet-hours'
+  | 'dropped-defer-queue-full'
+  | 'cap-reached'
+  | 'delivery-failed'
+  | 'history-unavailable'
+  | 'no-channel'
+  | 'decision-error';
+
+export interface TriggerResult {
+  triggerId: string;
+  subscriberId: string;
+  eventId: string;
+  status: TriggerStatus;
+  detail?: string;
+  decisionId?: string;
+  /** Actions delivered. */
+  sent?: string[];
+  /** When a deferred send will be decided again (ISO 8601). */
+  deferredUntil?: string;
+}
+
+/** The event as the trigger layer needs it (what `engine.ingest` accepted). */
+export interface TriggerEvent {
+  id: string;
+  type: string;
+  subscriberId: string;
+  data: Record<string, unknown>;
+}
+
+export interface TriggerRunnerOptions {
+  engine: Engine;
+  triggers: readonly CompiledTrigger[];
+  channels: readonly Channel[];
+  debounce?: DebounceStore;
+  clock?: () => number;
+  /** Deferred sends held for quiet hours; past it a send is dropped with `dropped-defer-queue-full`. Default 100,000. */
+  maxDeferred?: number;
+  /** Fire deferred sends with timers (default true). Tests turn it off and call `runDue(now)`. */
+  timers?: boolean;
+}
+
+interface Deferred {
+  trigger: CompiledTrigger;
+  event: TriggerEvent;
+  profile: Profile;
+  dueAt: number;
+}
+
+export interface TriggerRunner {
+  /** Runs every trigger the event's type fires, after the event has updated the profile. */
+  onEvent(event: TriggerEvent, facts: Profile): Promise<TriggerResult[]>;
+  /** Decides again the deferred sends that are due at `now`. */
+  runDue(now?: number): Promise<TriggerResult[]>;
+  readonly deferred: number;
+  close(): void;
+}
+
+/**
+ * @example
+ * const runner = createTriggerRunner({ engine, triggers: engine.config.triggers, channels: [smsGateway] });
+ * const ingested = await engine.ingest(event);
+ * if (ingested.ok) await runner.onEvent(ingested.event, ingested.profile);
+ */
+export function createTriggerRunner(options: TriggerRunnerOptions): TriggerRunner {
+  const { engine } = options;
+  const clock = options.clock ?? Date.now;
+  const debounce = options.debounce ?? new InMemoryDebounceStore();
+  const channels = new Map(options.channels.map((c) => [c.name, c]));
+  const byEvent = new Map<string, CompiledTrigger[]>();
+  for (const trigger of options.triggers) {
+    for (const type of trigger.events) byEvent.set(type, [...(byEvent.get(type) ?? []), trigger]);
+  }
+  const maxDeferred = options.maxDeferred ?? 100_000;
+  const queue: Deferred[] = [];
+  let timer: NodeJS.Timeout | undefined;
+
+  const schedule = () => {
+    if (options.timers === false || queue.length === 0) return;
+    clearTimeout(timer);
+    const next = Math.min(...queue.map((d) => d.dueAt));
+    timer = setTimeout(() => void runner.runDue(), Math.max(0, Math.min(next - clock(), 2 ** 31 - 1)));
+    timer.unref();
+  };
+
+  async function send(
+    trigger: CompiledTrigger,
+    event: TriggerEvent,
+    profile: Profile,
+    now: number,
+  ): Promise<TriggerResult> {
+    const base = { triggerId: trigger.id, subscriberId: event.subscriberId, eventId: event.id };
+    const channel = channels.get(trigger.spec.channel);
+    if (!channel)
+      return { ...base, status: 'no-channel', detail: `no delivery channel "${trigger.spec.channel}" is configured` };
+    const request = {
+      profile,
+      channel: trigger.spec.channel,
+      limit: trigger.spec.limit,
+      now,
+      context: { trigger: trigger.id, event: { type: event.type, data: event.data } },
+    };
+    const result = await engine.decide(request);
+    if (!result.ok)
+      return { ...base, status: 'decision-error', detail: `${result.error.code}: ${result.error.message}` };
+    const decision = result.decision;
+    if (decision.actions.length === 0) return nothingToSend(trigger, event, profile, base, decision, now);
+    const sent: string[] = [];
+    const problems: string[] = [];
+    let status: TriggerStatus = 'sent';
+    for (const action of decision.actions) {
+      const reserved = await reserve(engine, decision, action, now);
+      if (reserved !== true) {
+        status = reserved.status;
+        problems.push(`${action.actionId}: ${reserved.detail}`);
+        continue;
+      }
+      const message: OutboundMessage = {
+        idempotencyKey: `${decision.decisionId}:${action.actionId}`,
+        subscriberId: event.subscriberId,
+        channel: trigger.spec.channel,
+        actionId: action.actionId,
+        decisionId: decision.decisionId,
+        triggerId: trigger.id,
+        treatment: action.treatment,
+        at: decision.decidedAt,
+      };
+      if (typeof profile.msisdn === 'string') message.msisdn = profile.msisdn;
+      const delivered = await channel
+        .deliver(message)
+        .catch((error: unknown) => ({ ok: false as const, error: String(error) }));
+      if (delivered.ok) sent.push(action.actionId);
+      else {
+        // The contact stays recorded: a send that may have reached the subscriber counts toward caps (fail closed).
+        status = 'delivery-failed';
+        problems.push(`${action.actionId}: ${delivered.error}`);
+      }
+    }
+    if (sent.length > 0 && problems.length > 0) status = 'partly-sent';
+    const out: TriggerResult = { ...base, status, decisionId: decision.decisionId, sent };
+    if (problems.length > 0) out.detail = problems.join('; ');
+    return out;
+  }
+
+  async function nothingToSend(
+    trigger: CompiledTrigger,
+    event: TriggerEvent,
+    profile: Profile,
+    base: Pick<TriggerResult, 'triggerId' | 'subscriberId' | 'eventId'>,
+    decision: Decision,
+    now: number,
+  ): Promise<TriggerResult> {
+    if (decision.degraded.some((d) => d.reason === 'CONTACT_HISTORY_UNAVAILABLE')) {
+      return {
+        ...base,
+        status: 'history-unavailable',
+        detail: 'contact history unavailable: nothing is sent without it',
+      };
+    }
+    // Only an empty result is explained again, so the common path stays one decision.
+    const explained = await engine.decide({
+      profile,
+      channel: trigger.spec.channel,
+      limit: trigger.spec.limit,
+      now,
+      explain: true,
+      context: { trigger: trigger.id, event: { type: event.type, data: event.data } },
+    });
+    const funnel = explained.ok ? (explained.decision.funnel ?? []) : [];
+    const quiet = funnel.find((f) => f.reason === 'QUIET_HOURS');
+    if (quiet) {
+      const until = quiet.until ? Date.parse(quiet.until) : undefined;
+      if (trigger.spec.onQuietHours === 'drop' || until === undefined) {
+        return { ...base, status: 'dropped-quiet-hours', detail: quiet.detail ?? 'quiet hours' };
+      }
+      if (queue.length >= maxDeferred) {
+        return { ...base, status: 'dropped-defer-queue-full', detail: `${maxDeferred} sends already deferred` };
+      }
+      queue.push({ trigger, event, profile, dueAt: until });
+      schedule();
+      return {
+        ...base,
+        status: 'deferred',
+        detail: quiet.detail ?? 'quiet hours',
+        deferredUntil: new Date(until).toISOString(),
+      };
+    }
+    const reasons = [
+      ...new Set(funnel.filter((f) => f.stage === 'policy' || f.stage === 'eligibility').map((f) => f.reason)),
+    ];
+    return {
+      ...base,
+      status: 'no-action',
+      detail: reasons.length > 0 ? `candidates dropped: ${reasons.join(', ')}` : 'no eligible action',
+    };
+  }
+
+  const runner: TriggerRunner = {
+    async onEvent(event, facts) {
+      const triggers = byEvent.get(event.type);
+      if (!triggers) return [];
+      const now = clock();
+      const results: TriggerResult[] = [];
+      for (const trigger of triggers) {
+        const base = { triggerId: trigger.id, subscriberId: event.subscriberId, eventId: event.id };
+        if (
+          trigger.rule &&
+          !trigger.rule.test({ ...facts, event: { id: event.id, type: event.type, data: event.data } })
+        ) {
+          results.push({ ...base, status: 'condition-false' });
+          continue;
+        }
+        if (!(await debounce.claim(event.subscriberId, trigger.id, now, trigger.debounceMs))) {
+          results.push({ ...base, status: 'debounced', detail: `fired within the last ${trigger.spec.debounce}` });
+          continue;
+        }
+        results.push(await send(trigger, event, facts, now));
+      }
+      return results;
+    },
+    async runDue(now = clock()) {
+      const due = queue.filter((d) => d.dueAt <= now);
+      if (due.length === 0) return [];
+      for (const d of due) queue.splice(queue.indexOf(d), 1);
+      const results: TriggerResult[] = [];
+      for (const d of due) {
+        // Decide again on the freshest profile: it may have changed while the send waited.
+        const fresh =
+          (await Promise.resolve(engine.profiles.get(d.event.subscriberId)).catch(() => undefined)) ?? d.profile;
+        results.push(await send(d.trigger, d.event, fresh, now));
+      }
+      schedule();
+      return results;
+    },
+    get deferred() {
+      return queue.length;
+    },
+    close() {
+      clearTimeout(timer);
+    },
+  };
+  return runner;
+}
+
+/** Records the contact before the send; where the store can, checks the caps and records in one atomic step. */
+async function reserve(
+  engine: Engine,
+  decision: Decision,
+  action: RankedAction,
+  now: number,
+): Promise<true | { status: TriggerStatus; detail: string }> {
+  const record: ContactRecord = {
+    at: now,
+    subscriberId: decision.subscriberId,
+    decisionId: decision.decisionId,
+    actionId: action.actionId,
+    issue: action.issue,
+    group: action.group,
+    channel: decision.channel,
+    outcome: 'impression',
+    mandatory: action.mandatory,
+  };
+  try {
+    await engine.history.record(record);
+    return true;
+  } catch (error) {
+    return {
+      status: 'history-unavailable',
+      detail: `contact not recorded, not sent: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+}
