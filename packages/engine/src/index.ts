@@ -26,3 +26,4 @@ export { type ContactHistory, type ContactRecord, InMemoryContactHistory, type O
 export { generatePopulation, generateProfile, type Profile, storyProfiles } from './population/index.js';
 export { InMemoryProfileStore, type ProfileStore } from './profiles/profile-store.js';
 export { compileCondition, compileRule, type Operator, type RuleFailure } from './rules/index.js';
+export * from './triggers/index.js';
