@@ -1,4 +1,4 @@
-// Recent decisions kept in memory, so an outcome reported against a decision id can be tied to its subscriber and action.
+// The decision log: recent decisions by id, so an outcome reported against a decision can be tied to its subscriber and action.
 
 export interface LoggedAction {
   issue: string;
@@ -13,11 +13,27 @@ export interface LoggedDecision {
   actions: ReadonlyMap<string, LoggedAction>;
 }
 
-/** A bounded map of recent decisions: when full, the oldest is forgotten (its outcomes then get UNKNOWN_DECISION). */
-export class DecisionLog {
-  private readonly entries = new Map<string, LoggedDecision>();
+/**
+ * Where decisions wait for their outcomes: in memory in the engine, Redis in the server.
+ * `decide()` does not wait for `remember` (a returned promise runs on; a rejection is reported, never thrown), so a
+ * store that writes remotely must answer `get` for a decision it is still writing.
+ */
+export interface DecisionLog {
+  remember(decisionId: string, decision: LoggedDecision): Promise<void> | void;
+  /** The decision, or undefined when it is unknown or no longer kept. Rejects when the store cannot answer. */
+  get(decisionId: string): Promise<LoggedDecision | undefined> | LoggedDecision | undefined;
+  /** What the log keeps, for the UNKNOWN_DECISION message: `the last 100000 decisions`, `decisions for 7d`. */
+  readonly retention?: string;
+}
 
-  constructor(readonly capacity = 100_000) {}
+/** A bounded map of recent decisions: when full, the oldest is forgotten (its outcomes then get UNKNOWN_DECISION). */
+export class InMemoryDecisionLog implements DecisionLog {
+  private readonly entries = new Map<string, LoggedDecision>();
+  readonly retention: string;
+
+  constructor(readonly capacity = 100_000) {
+    this.retention = `the last ${capacity} decisions`;
+  }
 
   remember(decisionId: string, decision: LoggedDecision): void {
     if (this.entries.size >= this.capacity) {
@@ -34,4 +50,23 @@ export class DecisionLog {
   get size(): number {
     return this.entries.size;
   }
+}
+
+/**
+ * The log as `decide()` uses it: `remember` returns at once and never throws; a failed or rejected write goes to
+ * `onError`, so a slow or broken store delays no decision and crashes nothing.
+ */
+export function detachedRemember(log: DecisionLog, onError: (error: unknown) => void): DecisionLog {
+  return {
+    remember(decisionId, decision) {
+      try {
+        const pending = log.remember(decisionId, decision);
+        if (pending !== undefined) Promise.resolve(pending).catch(onError);
+      } catch (error) {
+        onError(error);
+      }
+    },
+    get: (decisionId) => log.get(decisionId),
+    retention: log.retention,
+  };
 }

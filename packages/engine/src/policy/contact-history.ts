@@ -1,4 +1,5 @@
 // The contact history contract (what was shown or sent, and its outcome) and its in-memory store.
+import { type CapSpec, firstCapReached, RESERVED, type ReserveResult } from './cap-spec.js';
 
 export type Outcome = 'impression' | 'click' | 'accept' | 'reject' | 'convert';
 
@@ -21,6 +22,13 @@ export interface ContactRecord {
 export interface ContactHistory {
   load(subscriberId: string): Promise<readonly ContactRecord[]> | readonly ContactRecord[];
   record(record: ContactRecord): Promise<void> | void;
+  /**
+   * Checks every limit (`policy.capsFor(candidate, channel)`) against the stored records at `now` and, only when all
+   * pass, records the contact, as one atomic step: two callers can never both take the last contact of a cap.
+   * Rejects (fails closed) when the store cannot answer. Optional: stores without it cannot back outbound sends
+   * shared between processes.
+   */
+  reserve?(record: ContactRecord, caps: readonly CapSpec[], now: number): Promise<ReserveResult> | ReserveResult;
 }
 
 export interface InMemoryContactHistoryOptions {
@@ -75,6 +83,14 @@ export class InMemoryContactHistory implements ContactHistory {
     for (let i = Math.max(insertAt, start); i < current.length; i++) next.push(current[i]!);
     const overflow = next.length - this.#maxRecords;
     this.#records.set(record.subscriberId, overflow > 0 ? next.slice(overflow) : next);
+  }
+
+  /** Records the contact unless a limit is used up; atomic because one process runs it to the end. */
+  reserve(record: ContactRecord, caps: readonly CapSpec[], now: number): ReserveResult {
+    const refused = firstCapReached(this.load(record.subscriberId), caps, now);
+    if (refused !== undefined) return refused;
+    this.record(record);
+    return RESERVED;
   }
 
   /** Forgets one subscriber's records (e.g. on a privacy erasure request). */

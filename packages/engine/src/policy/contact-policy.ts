@@ -1,11 +1,12 @@
 // The compiled contact policy: built once per config snapshot, asked once per decision with `begin()`.
+import { type CapSpec, capSpecsFor } from './cap-spec.js';
 import { type ChannelPlan, compileRules, planChannel } from './channel-plan.js';
 import { checkContactPolicy } from './check-contact-policy.js';
 import { formatClockTime } from './clock-time.js';
 import { ContactPolicyError } from './config-problem.js';
 import type { ContactRecord } from './contact-history.js';
 import { ChannelEvaluation, type PolicyEvaluation } from './policy-evaluation.js';
-import type { PolicyVerdict } from './policy-verdict.js';
+import type { PolicyCandidate, PolicyVerdict } from './policy-verdict.js';
 import { isQuiet, localMsOfDay, quietUntil } from './quiet-hours.js';
 import type { ChannelPolicy, ContactPolicyConfig } from './schema.js';
 import { isValidTimeZone, utcOffsetMs } from './time-zone.js';
@@ -36,6 +37,12 @@ export interface ContactPolicy {
   readonly channels: ReadonlyMap<string, Readonly<ChannelPolicy>>;
   /** Starts one decision: consent, local time and quiet hours are settled here, once, for all candidates. */
   begin(input: PolicyDecisionInput): PolicyEvaluation;
+  /**
+   * The limits a store must check when it reserves a contact for this candidate on this channel (see
+   * `ContactHistory.reserve`): its cooldowns, then its caps (none for a mandatory candidate), in file order.
+   * Empty for a channel the policy does not define.
+   */
+  capsFor(candidate: PolicyCandidate, channel: string): readonly CapSpec[];
 }
 
 /**
@@ -65,9 +72,12 @@ export function compileContactPolicy(config: ContactPolicyConfig): ContactPolicy
   const rules = compileRules(config);
   const plans = new Map<string, ChannelPlan>();
   const channels = new Map<string, Readonly<ChannelPolicy>>();
+  const limits = new Map<string, (candidate: PolicyCandidate) => readonly CapSpec[]>();
   for (const [name, settings] of Object.entries(config.channels)) {
-    plans.set(name, planChannel(config, rules, name));
+    const plan = planChannel(config, rules, name);
+    plans.set(name, plan);
     channels.set(name, settings);
+    limits.set(name, capSpecsFor(plan.caps, plan.cooldowns));
   }
   const defaultTimeZone = config.defaultTimeZone ?? 'UTC';
 
@@ -97,8 +107,13 @@ export function compileContactPolicy(config: ContactPolicyConfig): ContactPolicy
       }
       return new ChannelEvaluation(plan, now, history, blocked, marketing, quiet);
     },
+    capsFor(candidate, channel) {
+      return limits.get(channel)?.(candidate) ?? NO_LIMITS;
+    },
   };
 }
+
+const NO_LIMITS: readonly CapSpec[] = Object.freeze([]);
 
 function consented(consent: unknown, key: string): boolean {
   // Opt-in: a missing consent object or key is no consent.

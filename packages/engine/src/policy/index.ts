@@ -1,4 +1,5 @@
 // Public API of the contact policy: config schema and checks, compiled policy, verdicts, reasons, contact history.
+export { type CapFilter, type CapSpec, firstCapReached, type ReserveResult } from './cap-spec.js';
 export { checkContactPolicy } from './check-contact-policy.js';
 export {
   type ConfigProblem,

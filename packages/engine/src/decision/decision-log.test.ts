@@ -1,0 +1,120 @@
+// The decision log: the in-memory default, and a pluggable (remote, slow or failing) log behind createEngine.
+import { describe, expect, it, vi } from 'vitest';
+import { InMemoryContactHistory } from '../policy/index.js';
+import { InMemoryProfileStore } from '../profiles/profile-store.js';
+import { type DecisionLog, InMemoryDecisionLog, type LoggedDecision } from './decision-log.js';
+import { createEngine, type EngineOptions } from './engine.js';
+import { buildTestConfig, heavyUser, NOON } from './test-config.js';
+
+const logged = (subscriberId: string): LoggedDecision => ({
+  subscriberId,
+  channel: 'web',
+  at: NOON,
+  actions: new Map([['topup-5gb', { issue: 'Growth', group: 'Top-ups', mandatory: false }]]),
+});
+
+async function engineWith(options: Partial<EngineOptions>) {
+  let n = 0;
+  return createEngine({
+    config: await buildTestConfig(),
+    profiles: new InMemoryProfileStore([heavyUser]),
+    clock: () => NOON,
+    newDecisionId: () => `d-${++n}`,
+    ...options,
+  });
+}
+
+async function decideWeb(engine: Awaited<ReturnType<typeof engineWith>>) {
+  const result = await engine.decide({ subscriberId: 'SUB-T1', channel: 'web', limit: 1 });
+  if (!result.ok) throw new Error(result.error.message);
+  return result.decision;
+}
+
+describe('InMemoryDecisionLog', () => {
+  it('forgets the oldest decision when full, and says what it keeps', () => {
+    const log = new InMemoryDecisionLog(2);
+    log.remember('a', logged('S1'));
+    log.remember('b', logged('S2'));
+    log.remember('c', logged('S3'));
+    expect([log.get('a'), log.get('b')?.subscriberId, log.get('c')?.subscriberId]).toEqual([undefined, 'S2', 'S3']);
+    expect(log.size).toBe(2);
+    expect(log.retention).toBe('the last 2 decisions');
+  });
+
+  it('is the engine default: an unknown decision id gets UNKNOWN_DECISION naming what the log keeps', async () => {
+    const engine = await engineWith({ decisionLogSize: 10 });
+    expect(await engine.recordOutcome({ decisionId: 'nope', actionId: 'topup-5gb', outcome: 'click' })).toEqual({
+      ok: false,
+      error: {
+        code: 'UNKNOWN_DECISION',
+        field: 'decisionId',
+        message: 'no decision "nope" in the decision log: unknown, or no longer kept (it keeps the last 10 decisions)',
+      },
+    });
+  });
+});
+
+describe('createEngine({ decisionLog })', () => {
+  it('ties outcomes to decisions through an asynchronous log', async () => {
+    const inner = new InMemoryDecisionLog();
+    const decisionLog: DecisionLog = {
+      remember: async (id, d) => inner.remember(id, d),
+      get: async (id) => inner.get(id),
+      retention: 'decisions for 7d',
+    };
+    const history = new InMemoryContactHistory();
+    const engine = await engineWith({ decisionLog, history });
+    const decision = await decideWeb(engine);
+    const actionId = decision.actions[0]!.actionId;
+    expect(await engine.recordOutcome({ decisionId: decision.decisionId, actionId, outcome: 'impression' })).toEqual({
+      ok: true,
+    });
+    expect(history.load('SUB-T1')).toMatchObject([{ decisionId: 'd-1', actionId, outcome: 'impression' }]);
+    expect(await engine.recordOutcome({ decisionId: 'gone', actionId, outcome: 'click' })).toMatchObject({
+      error: { code: 'UNKNOWN_DECISION', message: expect.stringContaining('(it keeps decisions for 7d)') },
+    });
+  });
+
+  it('does not wait for a slow remember', async () => {
+    const decisionLog: DecisionLog = { remember: () => new Promise<void>(() => {}), get: () => undefined };
+    const engine = await engineWith({ decisionLog });
+    expect((await decideWeb(engine)).actions).toHaveLength(1);
+  });
+
+  it('reports a failed remember to onDecisionLogError and still decides', async () => {
+    const onDecisionLogError = vi.fn();
+    const decisionLog: DecisionLog = {
+      remember: () => Promise.reject(new Error('connection refused')),
+      get: () => undefined,
+    };
+    const engine = await engineWith({ decisionLog, onDecisionLogError });
+    await decideWeb(engine);
+    const throwing = await engineWith({
+      decisionLog: {
+        remember: () => {
+          throw new Error('full');
+        },
+        get: () => undefined,
+      },
+      onDecisionLogError,
+    });
+    await decideWeb(throwing);
+    await vi.waitFor(() => expect(onDecisionLogError).toHaveBeenCalledTimes(2));
+    expect(onDecisionLogError.mock.calls.map(([e]) => (e as Error).message).sort()).toEqual([
+      'connection refused',
+      'full',
+    ]);
+  });
+
+  it('a log that cannot answer gives CONTACT_HISTORY_UNAVAILABLE (report again), never UNKNOWN_DECISION', async () => {
+    const decisionLog: DecisionLog = { remember: () => {}, get: () => Promise.reject(new Error('timeout')) };
+    const engine = await engineWith({ decisionLog });
+    const decision = await decideWeb(engine);
+    expect(
+      await engine.recordOutcome({ decisionId: decision.decisionId, actionId: 'x', outcome: 'click' }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'CONTACT_HISTORY_UNAVAILABLE', message: expect.stringContaining('report it again: timeout') },
+    });
+  });
+});
