@@ -1,6 +1,8 @@
 // The engine's catalogue of codes: load-time problems, request errors, funnel reasons and fallbacks, as data.
 import { decisionErrors, outcomeErrors } from './decision/decision-errors.js';
 import { degradedReasons, funnelReasons } from './decision/reasons.js';
+import { eventErrors } from './events/index.js';
+import { featureProblems, featureSkipReasons } from './features/index.js';
 import { contactPolicyProblems } from './policy/index.js';
 import { ruleErrors } from './rules/index.js';
 import { modelErrors } from './scoring/index.js';
@@ -26,8 +28,11 @@ export const errorCatalogue = {
   rule: ruleErrors,
   model: modelErrors,
   policy: contactPolicyProblems,
+  feature: featureProblems,
   decision: decisionErrors,
   outcome: outcomeErrors,
+  event: eventErrors,
+  featureSkip: featureSkipReasons,
   funnel: funnelReasons,
   degraded: degradedReasons,
 } as const;

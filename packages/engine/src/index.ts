@@ -7,6 +7,7 @@ export type { ActionSpec, Treatment } from './config/actions-schema.js';
 export { type BuildConfigOptions, buildConfig, type ConfigInput, type ConfigSource } from './config/build-config.js';
 export { ConfigError, type ConfigProblem, formatProblems } from './config/config-problem.js';
 export type { CompiledAction, ConfigSnapshot } from './config/config-snapshot.js';
+export { type DecisionLog, InMemoryDecisionLog, type LoggedDecision } from './decision/decision-log.js';
 export type {
   Decision,
   DecisionError,
@@ -22,7 +23,43 @@ export type {
 export type { Engine, EngineOptions } from './decision/engine.js';
 export { createEngine } from './decision/engine.js';
 export { errorCatalogue } from './errors.js';
-export { type ContactHistory, type ContactRecord, InMemoryContactHistory, type Outcome } from './policy/index.js';
+export {
+  DEFAULT_DEDUPE_IDS,
+  type EventDedupe,
+  type EventError,
+  type EventErrorCode,
+  type EventOptions,
+  eventErrors,
+  type IngestResult,
+  type IngestSuccess,
+  InMemoryEventDedupe,
+  type SubscriberEvent,
+  type SubscriberEventInput,
+  type UnknownSubscriberPolicy,
+  validateEvent,
+} from './events/index.js';
+export {
+  type Aggregate,
+  type CompiledFeature,
+  computeFeatures,
+  FEATURE_STATE_KEY,
+  type FeatureSet,
+  type FeatureSpec,
+  type FeatureState,
+  type FeaturesFile,
+  type FeatureValue,
+  featureProblems,
+  featureSkipReasons,
+} from './features/index.js';
+export {
+  type CapSpec,
+  type ContactHistory,
+  type ContactRecord,
+  firstCapReached,
+  InMemoryContactHistory,
+  type Outcome,
+  type ReserveResult,
+} from './policy/index.js';
 export { generatePopulation, generateProfile, type Profile, storyProfiles } from './population/index.js';
 export { InMemoryProfileStore, type ProfileStore } from './profiles/profile-store.js';
 export { compileCondition, compileRule, type Operator, type RuleFailure } from './rules/index.js';

@@ -1,5 +1,6 @@
 // Builds a config snapshot from parsed analyst files: validate, apply defaults, cross-check, compile, hash, freeze.
 import { createHash } from 'node:crypto';
+import { checkFeaturesFile } from '../features/index.js';
 import {
   type ContactPolicyConfig,
   ContactPolicySchema,
@@ -15,6 +16,8 @@ import {
   ModelsFileSchema,
   type PropensityModel,
 } from '../scoring/index.js';
+import { compileTriggers } from '../triggers/compile-triggers.js';
+import { type TriggersFile, TriggersFileSchema } from '../triggers/triggers-schema.js';
 import { type ActionSpec, type ActionsFile, ActionsFileSchema } from './actions-schema.js';
 import { type ArbitrationFile, ArbitrationFileSchema } from './arbitration-schema.js';
 import {
@@ -43,6 +46,10 @@ export interface ConfigInput {
   contactPolicy: ConfigSource;
   arbitration: ConfigSource;
   models?: ConfigSource;
+  /** Features derived from events (`features.yaml`); without it the config has no features. */
+  features?: ConfigSource;
+  /** Triggers (`triggers.yaml`): event type + condition -> an outbound decision; without it, none. */
+  triggers?: ConfigSource;
   /** Model file bytes, keyed by the manifest's `file` value exactly as written. */
   modelFiles?: Readonly<Record<string, Uint8Array>>;
 }
@@ -77,6 +84,12 @@ export async function buildConfig(input: ConfigInput, options: BuildConfigOption
   );
   const modelsSource = input.models ?? { file: 'models.yaml', data: { models: [] } };
   const models = validateFile<ModelsFile>(ModelsFileSchema, modelsSource.file, modelsSource.data);
+  const featuresSource = input.features ?? { file: 'features.yaml', data: {} };
+  const features = checkFeaturesFile(featuresSource.file, featuresSource.data);
+  problems.push(...features.problems);
+  const triggersSource = input.triggers ?? { file: 'triggers.yaml', data: {} };
+  const triggersFile = validateFile<TriggersFile>(TriggersFileSchema, triggersSource.file, triggersSource.data);
+  problems.push(...triggersFile.problems);
   problems.push(
     ...actionsFile.problems,
     ...eligibility.problems,
@@ -128,6 +141,19 @@ export async function buildConfig(input: ConfigInput, options: BuildConfigOption
       if (rule) actionRules.set(index, rule);
     }
   }
+  // Trigger conditions may use the named conditions too; they also see the `event` fact.
+  const triggers =
+    triggersFile.value && compiler
+      ? compileTriggers(
+          triggersFile.value,
+          triggersSource.file,
+          {
+            channels: policy.value ? new Map(Object.entries(policy.value.channels)) : undefined,
+            compile: (condition, at) => compiler.compile(condition, triggersSource.file, at),
+          },
+          problems,
+        )
+      : [];
   if (
     problems.length > 0 ||
     !actionsFile.value ||
@@ -135,7 +161,10 @@ export async function buildConfig(input: ConfigInput, options: BuildConfigOption
     !policy.value ||
     !arbitration.value ||
     !models.value ||
-    !loadedModels
+    !loadedModels ||
+    !features.set ||
+    !features.value ||
+    !triggersFile.value
   ) {
     throw new ConfigError(problems);
   }
@@ -159,6 +188,8 @@ export async function buildConfig(input: ConfigInput, options: BuildConfigOption
     contactPolicy: policy.value,
     arbitration: arbitration.value,
     models: models.value.models,
+    features: features.value,
+    triggers: triggersFile.value.triggers,
   });
   return Object.freeze({
     version: contentVersion(input, models.value.models),
@@ -168,6 +199,8 @@ export async function buildConfig(input: ConfigInput, options: BuildConfigOption
       input.contactPolicy.file,
       input.arbitration.file,
       modelsSource.file,
+      ...(input.features ? [input.features.file] : []),
+      ...(input.triggers ? [input.triggers.file] : []),
     ]),
     actions: Object.freeze(actions),
     actionById: new Map(actions.map((a) => [a.id, a])),
@@ -176,6 +209,8 @@ export async function buildConfig(input: ConfigInput, options: BuildConfigOption
     arbitration: sources.arbitration,
     policy: compileContactPolicy(sources.contactPolicy),
     models: bindModels(loadedModels, actions),
+    features: features.set,
+    triggers: Object.freeze(triggers),
     sources,
   });
 }
@@ -310,6 +345,9 @@ function contentVersion(input: ConfigInput, manifests: readonly ModelManifest[])
     hash.update(canonicalJson(source?.data ?? null));
     hash.update('\0');
   }
+  // Hashed only when present, so a config without features keeps the version it had before features existed.
+  if (input.features) hash.update(`${canonicalJson(input.features.data ?? null)}\0`);
+  if (input.triggers) hash.update(`triggers\0${canonicalJson(input.triggers.data ?? null)}\0`);
   for (const manifest of manifests) {
     const bytes = input.modelFiles?.[manifest.file];
     if (bytes) hash.update(bytes);

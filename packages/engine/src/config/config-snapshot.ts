@@ -1,7 +1,10 @@
 // The frozen, compiled config a decision runs on: actions with their compiled rules, policy, models, arbitration.
+import type { FeatureSet, FeaturesFile } from '../features/index.js';
 import type { ContactPolicy, ContactPolicyConfig } from '../policy/index.js';
 import type { CompiledRule } from '../rules/index.js';
 import type { ModelManifest, PropensityModel } from '../scoring/index.js';
+import type { CompiledTrigger } from '../triggers/compile-triggers.js';
+import type { TriggerSpec } from '../triggers/triggers-schema.js';
 import type { ActionSpec, Treatment } from './actions-schema.js';
 import type { ArbitrationFile } from './arbitration-schema.js';
 import type { EligibilityFile } from './eligibility-schema.js';
@@ -42,6 +45,10 @@ export interface ConfigSnapshot {
   readonly arbitration: Readonly<ArbitrationFile>;
   readonly policy: ContactPolicy;
   readonly models: ReadonlyMap<string, PropensityModel>;
+  /** Features derived from events (features.yaml), folded by `engine.ingest` and seen by rules as facts. */
+  readonly features: FeatureSet;
+  /** Triggers (triggers.yaml), for the trigger runner. */
+  readonly triggers: readonly CompiledTrigger[];
   /** The validated files, defaults applied, frozen: what analysts and the API read back. */
   readonly sources: Readonly<{
     actions: readonly Readonly<ActionSpec>[];
@@ -49,5 +56,7 @@ export interface ConfigSnapshot {
     contactPolicy: Readonly<ContactPolicyConfig>;
     arbitration: Readonly<ArbitrationFile>;
     models: readonly Readonly<ModelManifest>[];
+    features: Readonly<FeaturesFile>;
+    triggers: readonly Readonly<TriggerSpec>[];
   }>;
 }

@@ -13,6 +13,8 @@ const KINDS = [
   { key: 'contactPolicy', name: 'contact-policy', required: true },
   { key: 'arbitration', name: 'arbitration', required: true },
   { key: 'models', name: 'models', required: false },
+  { key: 'features', name: 'features', required: false },
+  { key: 'triggers', name: 'triggers', required: false },
 ] as const;
 
 /**
@@ -56,6 +58,8 @@ export async function readConfigDir(dir: string): Promise<ConfigInput> {
   };
   if (sources.eligibility) input.eligibility = sources.eligibility;
   if (sources.models) input.models = sources.models;
+  if (sources.features) input.features = sources.features;
+  if (sources.triggers) input.triggers = sources.triggers;
   return input;
 }
 

@@ -2,9 +2,11 @@
 import { arbitrate, type ScoredCandidate } from '../arbitration/arbitrate.js';
 import type { CompiledAction, ConfigSnapshot } from '../config/config-snapshot.js';
 import { renderTreatment } from '../config/treatment-template.js';
+import { FEATURE_STATE_KEY, type FeatureState, featureFacts } from '../features/index.js';
 import type { ContactHistory, ContactRecord, PolicyProfile } from '../policy/index.js';
 import type { Profile } from '../population/index.js';
 import type { ProfileStore } from '../profiles/profile-store.js';
+import { readProfile } from '../profiles/read-profile.js';
 import type { ScoringContext } from '../scoring/index.js';
 import type { DecisionLog, LoggedAction } from './decision-log.js';
 import type { Decision, DecisionResult, FunnelEntry, RankedAction } from './decision-types.js';
@@ -40,10 +42,16 @@ export async function decide(deps: DecideDeps, request: unknown): Promise<Decisi
   let historyFailed = false;
   try {
     const [p, h] = await fetchBoth(
-      profile ? undefined : deps.profiles.get(subscriberId),
+      profile ? undefined : readProfile(deps.profiles, subscriberId),
       safeLoad(deps.history, subscriberId),
     );
-    profile ??= p;
+    profile ??= p?.profile;
+    if (p?.degraded) {
+      degraded.push({
+        reason: 'PROFILE_FROM_CACHE' satisfies DegradedReason,
+        detail: p.detail ?? 'profile store down',
+      });
+    }
     if (h === undefined) historyFailed = true;
     else history = h;
   } catch (error) {
@@ -68,7 +76,12 @@ export async function decide(deps: DecideDeps, request: unknown): Promise<Decisi
   const t1 = performance.now();
 
   // Stage: candidates, the actions offered on this channel and valid now.
-  const facts: Record<string, unknown> = { ...profile, channel, context };
+  // Features derived from events override the profile's attributes of the same name; no work without feature state.
+  const state = profile[FEATURE_STATE_KEY] as FeatureState | undefined;
+  const facts: Record<string, unknown> =
+    state === undefined
+      ? { ...profile, channel, context }
+      : { ...profile, ...featureFacts(config.features, state, now), channel, context };
   const offered = config.channelActions.get(channel) ?? [];
   if (funnel) {
     for (const action of config.actions) {
@@ -127,7 +140,7 @@ export async function decide(deps: DecideDeps, request: unknown): Promise<Decisi
       });
     }
   } else {
-    const evaluation = config.policy.begin({ channel, now, profile: profile as PolicyProfile, history });
+    const evaluation = config.policy.begin({ channel, now, profile: facts as PolicyProfile, history });
     for (const action of eligible) {
       const verdict = evaluation.check(action);
       if (!verdict) allowed.push(action);

@@ -1,9 +1,10 @@
 // createEngine: the public entry point that ties a config snapshot to its stores and serves decisions and outcomes.
 import type { ConfigSnapshot } from '../config/config-snapshot.js';
+import { type EventOptions, type IngestResult, ingest, ingestDeps } from '../events/index.js';
 import { type ContactHistory, InMemoryContactHistory } from '../policy/index.js';
 import { InMemoryProfileStore, type ProfileStore } from '../profiles/profile-store.js';
 import { decide } from './decide.js';
-import { DecisionLog } from './decision-log.js';
+import { type DecisionLog, detachedRemember, InMemoryDecisionLog, type LoggedDecision } from './decision-log.js';
 import type { DecisionResult, OutcomeRequest, OutcomeResult } from './decision-types.js';
 import { validateOutcomeRequest } from './validate-request.js';
 
@@ -13,12 +14,18 @@ export interface EngineOptions {
   profiles?: ProfileStore;
   /** Contact history for caps, cooldowns and suppression (default: in memory). */
   history?: ContactHistory;
+  /** Event ingest: dedupe store and bound, what to do for an unknown subscriber (default: reject). */
+  events?: EventOptions;
   /** The engine's clock in epoch ms (default Date.now); requests may override it with `now`. */
   clock?: () => number;
   /** Makes decision ids (default: random UUIDs). */
   newDecisionId?: () => string;
   /** How many recent decisions to keep for outcome reporting (default 100,000). */
   decisionLogSize?: number;
+  /** Where decisions wait for their outcomes (default: in memory, `decisionLogSize` of them; Redis in the server). */
+  decisionLog?: DecisionLog;
+  /** Told when the decision log fails to remember a decision, which decide() never waits for (default console.warn). */
+  onDecisionLogError?: (error: unknown) => void;
 }
 
 export interface Engine {
@@ -29,6 +36,11 @@ export interface Engine {
   decide(request: unknown): Promise<DecisionResult>;
   /** Records an impression, click, accept, reject or convert against a decision, into contact history. */
   recordOutcome(request: OutcomeRequest): Promise<OutcomeResult>;
+  /**
+   * Applies one event to the subscriber's features (deduplicated by id) and writes the profile back. Never throws.
+   * The result carries the normalised event and the updated profile, for triggers to evaluate.
+   */
+  ingest(event: unknown): Promise<IngestResult>;
 }
 
 /**
@@ -41,8 +53,12 @@ export function createEngine(options: EngineOptions): Engine {
   const history = options.history ?? new InMemoryContactHistory();
   const clock = options.clock ?? Date.now;
   const newDecisionId = options.newDecisionId ?? (() => globalThis.crypto.randomUUID());
-  const log = new DecisionLog(options.decisionLogSize);
+  const log = detachedRemember(
+    options.decisionLog ?? new InMemoryDecisionLog(options.decisionLogSize),
+    options.onDecisionLogError ?? warnDecisionLogError,
+  );
   const deps = { config: options.config, profiles, history, clock, newDecisionId, log };
+  const events = ingestDeps({ config: options.config, profiles, clock }, options.events);
 
   return {
     config: options.config,
@@ -59,16 +75,32 @@ export function createEngine(options: EngineOptions): Engine {
         };
       }
     },
+    async ingest(event) {
+      try {
+        return await ingest(events, event);
+      } catch (error) {
+        return {
+          ok: false,
+          error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) },
+        };
+      }
+    },
     async recordOutcome(request) {
       const valid = validateOutcomeRequest(request);
       if ('ok' in valid) return valid;
       const { decisionId, actionId, outcome, at } = valid.value;
-      const decision = log.get(decisionId);
+      let decision: LoggedDecision | undefined;
+      try {
+        decision = await log.get(decisionId);
+      } catch (error) {
+        // Not UNKNOWN_DECISION: the caller should report the outcome again, not drop it.
+        const message = `the decision log did not answer, so the outcome was not recorded; report it again: ${errorText(error)}`;
+        return { ok: false, error: { code: 'CONTACT_HISTORY_UNAVAILABLE', message } };
+      }
       if (!decision) {
-        return {
-          ok: false,
-          error: { code: 'UNKNOWN_DECISION', message: `no recent decision "${decisionId}"`, field: 'decisionId' },
-        };
+        const kept = log.retention === undefined ? '' : ` (it keeps ${log.retention})`;
+        const message = `no decision "${decisionId}" in the decision log: unknown, or no longer kept${kept}`;
+        return { ok: false, error: { code: 'UNKNOWN_DECISION', message, field: 'decisionId' } };
       }
       const action = decision.actions.get(actionId);
       if (!action) {
@@ -94,4 +126,12 @@ export function createEngine(options: EngineOptions): Engine {
       return { ok: true };
     },
   };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function warnDecisionLogError(error: unknown): void {
+  console.warn(`arbiter: the decision log did not remember a decision: ${errorText(error)}`);
 }

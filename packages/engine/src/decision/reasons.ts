@@ -19,6 +19,8 @@ export type FunnelReason = keyof typeof funnelReasons;
 /** Why a decision was made on a documented fallback instead of the normal path. */
 export const degradedReasons = {
   MODEL_FAILED: 'The propensity model failed to run; its actions were scored with their prior propensity.',
+  PROFILE_FROM_CACHE:
+    'The profile store could not be reached; the profile is the hot cached copy, which may be older than the freshness bound.',
   CONTACT_HISTORY_UNAVAILABLE:
     'Contact history could not be read: inbound channels decided as if it were empty; outbound channels returned nothing (fail closed).',
 } as const;
