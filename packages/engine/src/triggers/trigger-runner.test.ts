@@ -89,7 +89,7 @@ describe('trigger runner', () => {
     setNow(NOON + 2 * HOUR);
     const third = (await runner.onEvent(event('e3', 95), heavyUser))[0]!;
     expect(third.status).toBe('no-action');
-    expect(third.detail).toMatch(/CAP_REACHED/);
+    expect(third.detail).toBe('4 candidates on sms, 3 eligible, 0 allowed by contact policy');
     expect((channel as ReturnType<typeof recordingChannel>).sent).toHaveLength(1);
   });
 

@@ -2,7 +2,8 @@
 
 import type { Decision, RankedAction } from '../decision/decision-types.js';
 import type { Engine } from '../decision/engine.js';
-import type { ContactRecord } from '../policy/index.js';
+import type { IngestResult } from '../events/index.js';
+import type { ContactRecord, PolicyProfile } from '../policy/index.js';
 import type { Profile } from '../population/index.js';
 import type { Channel, OutboundMessage } from './channel.js';
 import type { CompiledTrigger } from './compile-triggers.js';
@@ -47,7 +48,8 @@ export interface TriggerEvent {
 
 export interface TriggerRunnerOptions {
   engine: Engine;
-  triggers: readonly CompiledTrigger[];
+  /** Default: the engine config's triggers (triggers.yaml). */
+  triggers?: readonly CompiledTrigger[];
   channels: readonly Channel[];
   debounce?: DebounceStore;
   clock?: () => number;
@@ -65,7 +67,9 @@ interface Deferred {
 }
 
 export interface TriggerRunner {
-  /** Runs every trigger the event's type fires, after the event has updated the profile. */
+  /** Runs the triggers of an ingested event (none for a duplicate or a rejected event). */
+  onIngest(result: IngestResult): Promise<TriggerResult[]>;
+  /** Runs every trigger the event's type fires, after the event has updated the profile; `facts` include features. */
   onEvent(event: TriggerEvent, facts: Profile): Promise<TriggerResult[]>;
   /** Decides again the deferred sends that are due at `now`. */
   runDue(now?: number): Promise<TriggerResult[]>;
@@ -75,9 +79,8 @@ export interface TriggerRunner {
 
 /**
  * @example
- * const runner = createTriggerRunner({ engine, triggers: engine.config.triggers, channels: [smsGateway] });
- * const ingested = await engine.ingest(event);
- * if (ingested.ok) await runner.onEvent(ingested.event, ingested.profile);
+ * const runner = createTriggerRunner({ engine, channels: [smsGateway] });   // triggers from triggers.yaml
+ * const results = await runner.onIngest(await engine.ingest(event));
  */
 export function createTriggerRunner(options: TriggerRunnerOptions): TriggerRunner {
   const { engine } = options;
@@ -85,7 +88,7 @@ export function createTriggerRunner(options: TriggerRunnerOptions): TriggerRunne
   const debounce = options.debounce ?? new InMemoryDebounceStore();
   const channels = new Map(options.channels.map((c) => [c.name, c]));
   const byEvent = new Map<string, CompiledTrigger[]>();
-  for (const trigger of options.triggers) {
+  for (const trigger of options.triggers ?? engine.config.triggers) {
     for (const type of trigger.events) byEvent.set(type, [...(byEvent.get(type) ?? []), trigger]);
   }
   const maxDeferred = options.maxDeferred ?? 100_000;
@@ -174,45 +177,36 @@ export function createTriggerRunner(options: TriggerRunnerOptions): TriggerRunne
         detail: 'contact history unavailable: nothing is sent without it',
       };
     }
-    // Only an empty result is explained again, so the common path stays one decision.
-    const explained = await engine.decide({
-      profile,
+    // Why nothing: quiet hours are asked of the contact policy directly (cheap), so the send can be deferred;
+    // otherwise the decision's counts say where the candidates went. No second, explained decision on this path.
+    const evaluation = engine.config.policy.begin({
       channel: trigger.spec.channel,
-      limit: trigger.spec.limit,
       now,
-      explain: true,
-      context: { trigger: trigger.id, event: { type: event.type, data: event.data } },
+      profile: profile as PolicyProfile,
+      history: [],
     });
-    const funnel = explained.ok ? (explained.decision.funnel ?? []) : [];
-    const quiet = funnel.find((f) => f.reason === 'QUIET_HOURS');
-    if (quiet) {
-      const until = quiet.until ? Date.parse(quiet.until) : undefined;
-      if (trigger.spec.onQuietHours === 'drop' || until === undefined) {
-        return { ...base, status: 'dropped-quiet-hours', detail: quiet.detail ?? 'quiet hours' };
+    const quiet = evaluation.check({ actionId: '', issue: '', group: '', mandatory: false });
+    if (quiet?.reason === 'QUIET_HOURS') {
+      if (trigger.spec.onQuietHours === 'drop' || quiet.until === undefined) {
+        return { ...base, status: 'dropped-quiet-hours', detail: quiet.detail };
       }
       if (queue.length >= maxDeferred) {
         return { ...base, status: 'dropped-defer-queue-full', detail: `${maxDeferred} sends already deferred` };
       }
-      queue.push({ trigger, event, profile, dueAt: until });
+      queue.push({ trigger, event, profile, dueAt: quiet.until });
       schedule();
-      return {
-        ...base,
-        status: 'deferred',
-        detail: quiet.detail ?? 'quiet hours',
-        deferredUntil: new Date(until).toISOString(),
-      };
+      return { ...base, status: 'deferred', detail: quiet.detail, deferredUntil: new Date(quiet.until).toISOString() };
     }
-    const reasons = [
-      ...new Set(funnel.filter((f) => f.stage === 'policy' || f.stage === 'eligibility').map((f) => f.reason)),
-    ];
-    return {
-      ...base,
-      status: 'no-action',
-      detail: reasons.length > 0 ? `candidates dropped: ${reasons.join(', ')}` : 'no eligible action',
-    };
+    const { candidates, eligible, allowed } = decision.counts;
+    const detail = `${candidates} candidates on ${trigger.spec.channel}, ${eligible} eligible, ${allowed} allowed by contact policy`;
+    return { ...base, status: 'no-action', detail: quiet ? `${detail} (${quiet.reason}: ${quiet.detail})` : detail };
   }
 
   const runner: TriggerRunner = {
+    onIngest(result) {
+      if (!result.ok || result.duplicate) return Promise.resolve([]);
+      return runner.onEvent(result.event, { ...result.profile, ...result.features });
+    },
     async onEvent(event, facts) {
       const triggers = byEvent.get(event.type);
       if (!triggers) return [];
@@ -259,7 +253,10 @@ export function createTriggerRunner(options: TriggerRunnerOptions): TriggerRunne
   return runner;
 }
 
-/** Records the contact before the send; where the store can, checks the caps and records in one atomic step. */
+/**
+ * Records the contact before the send. Where the store can (Redis), the caps and cooldowns are checked and the
+ * contact recorded in one atomic step, so two nodes never both spend the last contact of a cap.
+ */
 async function reserve(
   engine: Engine,
   decision: Decision,
@@ -278,8 +275,18 @@ async function reserve(
     mandatory: action.mandatory,
   };
   try {
-    await engine.history.record(record);
-    return true;
+    const { history, config } = engine;
+    if (!history.reserve) {
+      await history.record(record);
+      return true;
+    }
+    const caps = config.policy.capsFor(record, decision.channel);
+    const reserved = await history.reserve(record, caps, now);
+    if (reserved.ok) return true;
+    return {
+      status: 'cap-reached',
+      detail: `cap ${reserved.cap}: ${reserved.count} of ${reserved.limit} (spent by a concurrent send)`,
+    };
   } catch (error) {
     return {
       status: 'history-unavailable',

@@ -9,7 +9,8 @@ export async function validateCommand(dir: string, out: (line: string) => void =
     const issues = new Set(config.actions.map((a) => a.issue));
     out(
       `${dir}: valid. version ${config.version}: ${config.actions.length} actions, ${issues.size} issues, ` +
-        `${config.channels.length} channels, ${config.models.size} model${config.models.size === 1 ? '' : 's'}`,
+        `${config.channels.length} channels, ${config.models.size} model${config.models.size === 1 ? '' : 's'}, ` +
+        `${config.sources.features.features.length} features, ${config.triggers.length} triggers`,
     );
     return 0;
   } catch (error) {
