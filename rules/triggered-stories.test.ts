@@ -26,7 +26,13 @@ function setUp() {
   const clock = { now: NOW };
   const engine = createEngine({ config, profiles: new InMemoryProfileStore([julia, heavy]), clock: () => clock.now });
   const sent: OutboundMessage[] = [];
-  const sms: Channel = { name: 'sms', deliver: async (m) => (sent.push(m), { ok: true }) };
+  const sms: Channel = {
+    name: 'sms',
+    deliver: async (m) => {
+      sent.push(m);
+      return { ok: true };
+    },
+  };
   const runner = createTriggerRunner({ engine, channels: [sms], clock: () => clock.now, timers: false });
   let n = 0;
   const event = (subscriberId: string, type: string, data: Record<string, unknown>) =>

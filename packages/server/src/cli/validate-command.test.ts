@@ -12,7 +12,9 @@ describe('arbiter validate', () => {
   it('accepts the demo playbook', async () => {
     const lines: string[] = [];
     expect(await validateCommand(join(ROOT, 'rules'), (l) => lines.push(l))).toBe(0);
-    expect(lines.join('\n')).toMatch(/valid\. version [0-9a-f]{16}: \d+ actions, 5 issues, 6 channels, 1 model, \d+ features, 3 triggers/);
+    expect(lines.join('\n')).toMatch(
+      /valid\. version [0-9a-f]{16}: \d+ actions, 5 issues, 6 channels, 1 model, \d+ features, 3 triggers/,
+    );
   });
 
   it('prints file, path, code and reason for each problem of a broken copy, and exits 1', async () => {
