@@ -1,14 +1,20 @@
-// The arbiter command line: validate a rules directory, generate a population, decide, run the demo.
-import { Command, InvalidArgumentError } from 'commander';
+// The arbiter command line: validate a rules directory, generate a population, decide, run the demo, import profiles.
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { decideCommand } from './decide-command.js';
 import { demoCommand } from './demo-command.js';
 import { generateCommand } from './generate-command.js';
+import { importCommand } from './import-command.js';
 import { validateCommand } from './validate-command.js';
 
 const integer = (name: string, min: number) => (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number >= ${min}`);
   return n;
+};
+
+const rejectLimit = (value: string) => {
+  if (!/^\d+(\.\d+)?%$|^\d+$/.test(value.trim())) throw new InvalidArgumentError('a count (10) or a share (0.5%)');
+  return value.trim();
 };
 
 const program = new Command()
@@ -47,6 +53,26 @@ program
   .option('--json', 'print the decision as JSON')
   .action(async (opts) => {
     process.exitCode = await decideCommand(opts);
+  });
+
+program
+  .command('import')
+  .description('stream profiles from a CSV or JSONL file through a mapping into a store; rejected rows to a file')
+  .argument('<file>', 'the CSV or JSONL file')
+  .requiredOption('-m, --mapping <file>', 'the mapping file (YAML or JSON): columns to profile attributes')
+  .addOption(
+    new Option('-f, --format <format>', 'the input format (default: from the extension)').choices(['csv', 'jsonl']),
+  )
+  .option('--rejects <file>', 'where rejected rows go, as JSON lines (default: <name>.rejects.jsonl here)')
+  .addOption(
+    new Option('--unknown-columns <policy>', "overrides the mapping's unknownColumns").choices(['warn', 'reject']),
+  )
+  .option('--max-rejects <n|pct>', 'rejected rows tolerated before exit code 1, e.g. 10 or 0.5%', rejectLimit, '0')
+  .option('--json', 'print the summary as JSON')
+  .option('--redis <url>', 'import into Redis (e.g. redis://127.0.0.1:6379) instead of a dry run in memory')
+  .option('--prefix <prefix>', 'Redis key prefix (default arbiter:)')
+  .action(async (file: string, opts) => {
+    process.exitCode = await importCommand(file, opts);
   });
 
 program
