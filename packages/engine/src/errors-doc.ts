@@ -15,18 +15,26 @@ const TITLES: Record<keyof typeof errorCatalogue, string> = {
   degraded: 'Degraded decisions (`decision.degraded[].reason`): a documented fallback was taken',
 };
 
-/** The whole of docs/errors.md. */
-export function renderErrorsDoc(): string {
+/** One section of docs/errors.md: a title and its codes with their meanings. */
+export interface ErrorSection {
+  title: string;
+  codes: Readonly<Record<string, string>>;
+}
+
+/** The engine's sections, in catalogue order. */
+export const engineErrorSections: readonly ErrorSection[] = (
+  Object.entries(errorCatalogue) as [keyof typeof errorCatalogue, Record<string, string>][]
+).map(([kind, codes]) => ({ title: TITLES[kind], codes }));
+
+/** The whole of docs/errors.md, from the engine's sections and any others (the server's). */
+export function renderErrorsDoc(sections: readonly ErrorSection[] = engineErrorSections): string {
   const parts = [
     '# Error and reason codes',
     '',
-    'Generated from `packages/engine/src/errors.ts` by `npm run docs:errors`; a test fails when this file and the code disagree.',
+    'Generated from `packages/engine/src/errors.ts` and `packages/server/src/errors.ts` by `npm run docs:errors`; a test fails when this file and the code disagree.',
   ];
-  for (const [kind, codes] of Object.entries(errorCatalogue) as [
-    keyof typeof errorCatalogue,
-    Record<string, string>,
-  ][]) {
-    parts.push('', `## ${TITLES[kind]}`, '', '| code | meaning |', '| --- | --- |');
+  for (const { title, codes } of sections) {
+    parts.push('', `## ${title}`, '', '| code | meaning |', '| --- | --- |');
     for (const [code, meaning] of Object.entries(codes))
       parts.push(`| \`${code}\` | ${meaning.replaceAll('|', '\\|')} |`);
   }

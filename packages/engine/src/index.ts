@@ -23,6 +23,7 @@ export type {
 export type { Engine, EngineOptions } from './decision/engine.js';
 export { createEngine } from './decision/engine.js';
 export { errorCatalogue } from './errors.js';
+export { type ErrorSection, engineErrorSections, renderErrorsDoc } from './errors-doc.js';
 export {
   DEFAULT_DEDUPE_IDS,
   type EventDedupe,
@@ -61,6 +62,6 @@ export {
   type ReserveResult,
 } from './policy/index.js';
 export { generatePopulation, generateProfile, type Profile, storyProfiles } from './population/index.js';
-export { InMemoryProfileStore, type ProfileStore } from './profiles/profile-store.js';
+export * from './profiles/index.js';
 export { compileCondition, compileRule, type Operator, type RuleFailure } from './rules/index.js';
 export * from './triggers/index.js';

@@ -2,6 +2,10 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
+
+// Re-exported so other file kinds (the server's import mappings) are validated and reported the same way.
+export { pointer, validateFile } from './validate-file.js';
+
 import { type BuildConfigOptions, buildConfig, type ConfigInput, type ConfigSource } from './build-config.js';
 import { ConfigError, type ConfigProblem } from './config-problem.js';
 import type { ConfigSnapshot } from './config-snapshot.js';

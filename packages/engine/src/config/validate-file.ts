@@ -20,14 +20,17 @@ export function validateFile<T>(
     if (seen.has(error.path)) continue;
     seen.add(error.path);
     const code = error.message.startsWith('Unexpected property') ? 'CONFIG_UNKNOWN_FIELD' : 'CONFIG_SCHEMA';
-    problems.push({ file, path: error.path, code, message: describe(error.message, error.value) });
+    problems.push({ file, path: error.path, code, message: describe(error.message, error.value, error.schema) });
   }
   return { value: problems.length === 0 ? (value as T) : undefined, partial: value as T, problems };
 }
 
-function describe(message: string, actual: unknown): string {
+function describe(message: string, actual: unknown, schema: TSchema): string {
   if (message.startsWith('Unexpected property') || message.startsWith('Expected required'))
     return message.toLowerCase();
+  // A union of literals (`kind: offer | care | message`) reads better as the list of words it accepts.
+  const words = (schema.anyOf as TSchema[] | undefined)?.map((option) => option.const);
+  if (words?.every((word) => typeof word === 'string')) message = `expected one of ${words.join(', ')}`;
   const shown = JSON.stringify(actual);
   return `${message.toLowerCase()}, got ${shown === undefined ? 'nothing' : shown.length > 60 ? `${shown.slice(0, 57)}...` : shown}`;
 }

@@ -1,0 +1,15 @@
+// The server's catalogue of codes (imports, Redis stores), rendered into docs/errors.md after the engine's.
+import { type ErrorSection, engineErrorSections } from '@arbiter/engine';
+import { importProblems, mappingProblems, rowReasons } from './import/import-errors.js';
+import { profileStoreErrors, profileStoreEvents } from './redis/profile-store-errors.js';
+
+export const serverErrorSections: readonly ErrorSection[] = [
+  { title: 'Import mapping problems (`arbiter import`, exit 2)', codes: mappingProblems },
+  { title: 'Import problems (`arbiter import`)', codes: importProblems },
+  { title: 'Rejected rows (`arbiter import` rejects file, `reasons[].code`)', codes: rowReasons },
+  { title: 'Redis profile store errors', codes: profileStoreErrors },
+  { title: 'Redis profile store events (logged, counted in `stats()`)', codes: profileStoreEvents },
+];
+
+/** Every section of docs/errors.md, engine first. */
+export const allErrorSections: readonly ErrorSection[] = [...engineErrorSections, ...serverErrorSections];
