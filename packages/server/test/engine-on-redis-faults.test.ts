@@ -53,7 +53,13 @@ describe('engine on Redis, redis-server killed and restarted', () => {
       onDecisionLogError: () => {},
     });
     const sent: string[] = [];
-    const sms: Channel = { name: 'sms', deliver: async (m) => (sent.push(m.subscriberId), { ok: true }) };
+    const sms: Channel = {
+      name: 'sms',
+      deliver: async (m) => {
+        sent.push(m.subscriberId);
+        return { ok: true };
+      },
+    };
     const runner = createTriggerRunner({ engine, channels: [sms], clock: () => NOW, timers: false });
 
     const population = [...generatePopulation({ seed: 21, count: 120 })];
