@@ -149,6 +149,11 @@ export async function buildConfig(input: ConfigInput, options: BuildConfigOption
           triggersSource.file,
           {
             channels: policy.value ? new Map(Object.entries(policy.value.channels)) : undefined,
+            known: {
+              issues: ctx.issues,
+              groups: ctx.groups,
+              actions: usable ? new Set(usable.map(([, a]) => a.id)) : undefined,
+            },
             compile: (condition, at) => compiler.compile(condition, triggersSource.file, at),
           },
           problems,

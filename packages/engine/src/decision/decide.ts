@@ -11,7 +11,7 @@ import type { ScoringContext } from '../scoring/index.js';
 import type { DecisionLog, LoggedAction } from './decision-log.js';
 import type { Decision, DecisionResult, FunnelEntry, RankedAction } from './decision-types.js';
 import type { DegradedReason } from './reasons.js';
-import { validateDecisionRequest } from './validate-request.js';
+import { type ValidRequest, validateDecisionRequest } from './validate-request.js';
 
 export interface DecideDeps {
   config: ConfigSnapshot;
@@ -96,8 +96,16 @@ export async function decide(deps: DecideDeps, request: unknown): Promise<Decisi
     }
   }
   const candidates: CompiledAction[] = [];
+  const { scope } = valid.value;
   for (const action of offered) {
-    if (now >= action.validFromMs && now <= action.validToMs) candidates.push(action);
+    if (scope && !inScope(scope, action)) {
+      funnel?.push({
+        actionId: action.id,
+        stage: 'candidates',
+        reason: 'OUT_OF_SCOPE',
+        detail: 'not in the request scope',
+      });
+    } else if (now >= action.validFromMs && now <= action.validToMs) candidates.push(action);
     else
       funnel?.push({ actionId: action.id, stage: 'candidates', reason: 'OUTSIDE_VALIDITY', detail: validity(action) });
   }
@@ -297,6 +305,14 @@ async function score(
     }
   }
   return scored;
+}
+
+function inScope(scope: NonNullable<ValidRequest['scope']>, action: CompiledAction): boolean {
+  return (
+    (!scope.issues || scope.issues.has(action.issue)) &&
+    (!scope.groups || scope.groups.has(action.group)) &&
+    (!scope.actions || scope.actions.has(action.id))
+  );
 }
 
 function validity(action: CompiledAction): string {

@@ -22,6 +22,8 @@ export interface DecisionRequest {
   explain?: boolean;
   /** Decision time (epoch ms or ISO 8601); defaults to the engine clock. For simulation and tests. */
   now?: number | string;
+  /** Only these issues, groups or actions are candidates (a page slot for roaming offers, a top-up trigger). */
+  scope?: { issues?: string[]; groups?: string[]; actions?: string[] };
 }
 
 export interface RankedAction {

@@ -128,6 +128,44 @@ describe('decide', () => {
   });
 });
 
+describe('decide with a scope', () => {
+  it('keeps only the issues, groups or actions in scope, and says why the rest dropped out', async () => {
+    const engine = await engineWith();
+    const result = await engine.decide({
+      subscriberId: 'SUB-T1',
+      channel: 'web',
+      scope: { groups: ['Top-ups'] },
+      explain: true,
+    });
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.decision.actions.map((a) => a.actionId)).toEqual(['topup-5gb']);
+    expect(result.decision.funnel!.find((f) => f.actionId === 'goodwill-pass')).toMatchObject({
+      stage: 'candidates',
+      reason: 'OUT_OF_SCOPE',
+    });
+    const byAction = await engine.decide({
+      subscriberId: 'SUB-T1',
+      channel: 'web',
+      scope: { actions: ['plan-upgrade'], issues: ['Growth'] },
+    });
+    expect(byAction.ok && byAction.decision.actions.map((a) => a.actionId)).toEqual(['plan-upgrade']);
+  });
+
+  it('rejects a scope naming something that does not exist', async () => {
+    const engine = await engineWith();
+    expect(
+      await engine.decide({ subscriberId: 'SUB-T1', channel: 'web', scope: { groups: ['Top ups'] } }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST', field: 'scope.groups', message: 'unknown group "Top ups" in scope' },
+    });
+    expect(await engine.decide({ subscriberId: 'SUB-T1', channel: 'web', scope: { segments: ['x'] } })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST', field: 'scope.segments' },
+    });
+  });
+});
+
 describe('decide with bad requests', () => {
   const cases: [string, unknown, string, string | undefined][] = [
     ['not an object', 'hello', 'INVALID_REQUEST', undefined],

@@ -5,6 +5,8 @@ import { policyReasons } from '../policy/index.js';
 export const funnelReasons = {
   NOT_ON_CHANNEL: 'The action is not offered on the decision channel.',
   OUTSIDE_VALIDITY: 'The decision time is outside the action validFrom/validTo.',
+  OUT_OF_SCOPE:
+    'The request (or the trigger) limited the candidates to some issues, groups or actions, and not this one.',
   NOT_ELIGIBLE: 'An eligibility rule (of the issue, the group or the action) failed; the detail names the condition.',
   ...policyReasons,
   CONTACT_HISTORY_UNAVAILABLE:

@@ -4,7 +4,8 @@ import type { Outcome } from '../policy/index.js';
 import type { Profile } from '../population/index.js';
 import type { DecisionError, DecisionRequest, OutcomeRequest, OutcomeResult } from './decision-types.js';
 
-const REQUEST_FIELDS = new Set(['subscriberId', 'profile', 'channel', 'context', 'limit', 'explain', 'now']);
+const REQUEST_FIELDS = new Set(['subscriberId', 'profile', 'channel', 'context', 'limit', 'explain', 'now', 'scope']);
+const SCOPE_FIELDS = ['issues', 'groups', 'actions'] as const;
 const OUTCOME_FIELDS = new Set(['decisionId', 'actionId', 'outcome', 'at']);
 export const OUTCOMES: readonly Outcome[] = ['impression', 'click', 'accept', 'reject', 'convert'];
 
@@ -16,6 +17,8 @@ export interface ValidRequest {
   limit: number;
   explain: boolean;
   now: number | undefined;
+  /** Only these issues, groups and actions are candidates (each list optional); undefined = all. */
+  scope: { issues?: ReadonlySet<string>; groups?: ReadonlySet<string>; actions?: ReadonlySet<string> } | undefined;
 }
 
 const fail = (code: DecisionError['code'], field: string | undefined, message: string): { error: DecisionError } => ({
@@ -61,6 +64,8 @@ export function validateDecisionRequest(
   }
   const now = parseTime(r.now);
   if (now === null) return fail('INVALID_TIME', 'now', 'now must be epoch milliseconds or an ISO 8601 timestamp');
+  const scope = parseScope(r.scope, config);
+  if ('error' in scope) return scope;
   return {
     value: {
       subscriberId: r.profile?.subscriberId ?? r.subscriberId,
@@ -70,8 +75,41 @@ export function validateDecisionRequest(
       limit: r.limit ?? defaultLimit,
       explain: r.explain ?? false,
       now,
+      scope: scope.value,
     },
   };
+}
+
+/** `scope: { issues?, groups?, actions? }`: lists of known names; an unknown name is an error, not a silent miss. */
+function parseScope(
+  value: unknown,
+  config: ConfigSnapshot,
+): { value: ValidRequest['scope'] } | { error: DecisionError } {
+  if (value === undefined) return { value: undefined };
+  if (!isPlainObject(value))
+    return fail('INVALID_REQUEST', 'scope', 'scope must be an object with issues, groups or actions lists');
+  const known = {
+    issues: new Set(config.sources.arbitration.issues),
+    groups: new Set(config.actions.map((a) => a.group)),
+    actions: new Set(config.actionById.keys()),
+  };
+  const out: NonNullable<ValidRequest['scope']> = {};
+  for (const key in value) {
+    if (!(SCOPE_FIELDS as readonly string[]).includes(key))
+      return fail('INVALID_REQUEST', `scope.${key}`, `unknown field "scope.${key}"`);
+  }
+  for (const field of SCOPE_FIELDS) {
+    const list = value[field];
+    if (list === undefined) continue;
+    if (!Array.isArray(list) || list.some((x) => typeof x !== 'string')) {
+      return fail('INVALID_REQUEST', `scope.${field}`, `scope.${field} must be a list of names`);
+    }
+    const unknown = list.find((name) => !known[field].has(name));
+    if (unknown !== undefined)
+      return fail('INVALID_REQUEST', `scope.${field}`, `unknown ${field.slice(0, -1)} "${unknown}" in scope`);
+    out[field] = new Set(list);
+  }
+  return { value: out };
 }
 
 /** A valid outcome request, or the first problem with the field at fault. */

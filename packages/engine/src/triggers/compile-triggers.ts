@@ -19,6 +19,8 @@ export function compileTriggers(
   source: string,
   ctx: {
     channels: ReadonlyMap<string, { direction: string }> | undefined;
+    /** Known names for `scope`; a set left undefined (its file is broken) is not checked. */
+    known?: { issues?: ReadonlySet<string>; groups?: ReadonlySet<string>; actions?: ReadonlySet<string> };
     compile: (condition: unknown, at: string) => CompiledRule | undefined;
   },
   problems: ConfigProblem[],
@@ -46,6 +48,20 @@ export function compileTriggers(
         'CONFIG_INVALID_VALUE',
         `channel "${spec.channel}" is inbound; a trigger sends on an outbound channel`,
       );
+    }
+    for (const field of ['issues', 'groups', 'actions'] as const) {
+      const known = ctx.known?.[field];
+      spec.scope?.[field]?.forEach((name, n) => {
+        if (known && !known.has(name)) {
+          const message = `unknown ${field.slice(0, -1)} "${name}"`;
+          problems.push({
+            file: source,
+            path: pointer('triggers', i, 'scope', field, n),
+            code: 'CONFIG_UNKNOWN_REFERENCE',
+            message,
+          });
+        }
+      });
     }
     const rule =
       spec.condition === undefined ? undefined : ctx.compile(spec.condition, pointer('triggers', i, 'condition'));

@@ -138,6 +138,15 @@ describe('trigger runner', () => {
     expect((await runner.onEvent(event('e1', 82), heavyUser))[0]).toMatchObject({ status: 'no-channel' });
   });
 
+  it('decides only within the trigger scope', async () => {
+    const { runner, event, channel } = await setup({ spec: { scope: { groups: ['Top-ups'] } } });
+    expect((await runner.onEvent(event('e1', 82), heavyUser))[0]).toMatchObject({
+      status: 'sent',
+      sent: ['topup-5gb'],
+    });
+    expect((channel as ReturnType<typeof recordingChannel>).sent.map((m) => m.actionId)).toEqual(['topup-5gb']);
+  });
+
   it('ignores events no trigger listens to', async () => {
     const { runner } = await setup();
     expect(
@@ -156,10 +165,15 @@ describe('compileTriggers', () => {
           { ...usageTrigger, debounce: 'an hour' },
           { ...usageTrigger, channel: 'fax' },
           { ...usageTrigger, id: 'web-one', channel: 'web' },
+          { ...usageTrigger, id: 'scoped', scope: { groups: ['Top-ups', 'Top ups'] } },
         ],
       },
       'triggers.yaml',
-      { channels: new Map(Object.entries(config.sources.contactPolicy.channels)), compile: (c) => compileRule(c) },
+      {
+        channels: new Map(Object.entries(config.sources.contactPolicy.channels)),
+        known: { groups: new Set(config.actions.map((a) => a.group)) },
+        compile: (c) => compileRule(c),
+      },
       problems as never[],
     );
     expect(problems).toEqual([
@@ -167,6 +181,7 @@ describe('compileTriggers', () => {
       expect.objectContaining({ path: '/triggers/1/id', code: 'CONFIG_DUPLICATE_ID' }),
       expect.objectContaining({ path: '/triggers/1/channel', code: 'CONFIG_UNKNOWN_REFERENCE' }),
       expect.objectContaining({ path: '/triggers/2/channel', code: 'CONFIG_INVALID_VALUE' }),
+      expect.objectContaining({ path: '/triggers/3/scope/groups/1', code: 'CONFIG_UNKNOWN_REFERENCE' }),
     ]);
   });
 });

@@ -1,6 +1,6 @@
 // Triggered mode: an ingested event that matches a trigger becomes a decision on an outbound channel and a send.
 
-import type { Decision, RankedAction } from '../decision/decision-types.js';
+import type { Decision, DecisionRequest, RankedAction } from '../decision/decision-types.js';
 import type { Engine } from '../decision/engine.js';
 import type { IngestResult } from '../events/index.js';
 import type { ContactRecord, PolicyProfile } from '../policy/index.js';
@@ -113,13 +113,14 @@ export function createTriggerRunner(options: TriggerRunnerOptions): TriggerRunne
     const channel = channels.get(trigger.spec.channel);
     if (!channel)
       return { ...base, status: 'no-channel', detail: `no delivery channel "${trigger.spec.channel}" is configured` };
-    const request = {
+    const request: DecisionRequest = {
       profile,
       channel: trigger.spec.channel,
       limit: trigger.spec.limit,
       now,
       context: { trigger: trigger.id, event: { type: event.type, data: event.data } },
     };
+    if (trigger.spec.scope) request.scope = { ...trigger.spec.scope };
     const result = await engine.decide(request);
     if (!result.ok)
       return { ...base, status: 'decision-error', detail: `${result.error.code}: ${result.error.message}` };

@@ -11,6 +11,17 @@ export const TriggerSchema = Type.Object(
     condition: Type.Optional(Type.Unknown()),
     /** The outbound channel to decide on (a channel of contact-policy.yaml with direction outbound). */
     channel: Type.String({ minLength: 1 }),
+    /** Only these issues, groups or actions are in play (a top-up trigger offers top-ups); absent = all. */
+    scope: Type.Optional(
+      Type.Object(
+        {
+          issues: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+          groups: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+          actions: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     /** How many actions one firing may send. */
     limit: Type.Integer({ minimum: 1, default: 1 }),
     /** Per subscriber and trigger: a second firing inside this window sends nothing. */

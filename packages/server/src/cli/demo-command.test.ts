@@ -27,6 +27,9 @@ describe('arbiter demo', () => {
     expect(text).toMatch(/1\. msg-roam-welcome-world \(mandatory\)/);
     expect(text).toMatch(/family-plan-bundle/);
     expect(text).toMatch(/care-goodwill-/);
+    expect(text).toMatch(/Triggered mode: [\d,]+ events .* trigger firings:/);
+    expect(text).toMatch(/data-bundle-80 +sent/);
+    expect(text).toMatch(/sms +topup-/);
   });
 
   it('says why a story gets nothing, such as SMS quiet hours in the subscriber time zone', async () => {

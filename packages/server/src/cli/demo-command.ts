@@ -10,6 +10,7 @@ import {
   storyProfiles,
 } from '@arbiter/engine';
 import { loadConfigDir } from '@arbiter/engine/config-files';
+import { triggeredDemo } from './demo-triggered.js';
 import { percent, table } from './format.js';
 import { progress } from './progress.js';
 
@@ -83,6 +84,7 @@ export async function demoCommand(options: DemoOptions): Promise<number> {
     out('');
   }
   out(await dropReasons(engine, profiles, 'app', now, 2_000));
+  out(`\n${await triggeredDemo(config, [...profiles.values()].slice(0, 5_000), now)}`);
   out(`\nThe five stories:`);
   const stories: Record<string, Profile> = storyProfiles();
   for (const s of STORIES) {
