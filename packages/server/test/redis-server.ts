@@ -1,7 +1,10 @@
 // Starts a real redis-server for tests on a free loopback port, and stops, kills or restarts it on demand.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface RedisServer {
   readonly port: number;
@@ -26,14 +29,20 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts `redis-server` with nothing on disk; resolves when it answers PING. */
-export async function startRedisServer(options: { port?: number } = {}): Promise<RedisServer> {
+/**
+ * Starts `redis-server` and resolves when it answers PING. By default it keeps nothing on disk; with `durable`, it
+ * fsyncs every write to an append-only file before replying, so a SIGKILL loses nothing it acknowledged and a fault
+ * test can count every record exactly after `restart()` (the files are removed by `stop()`).
+ */
+export async function startRedisServer(options: { port?: number; durable?: boolean } = {}): Promise<RedisServer> {
   const port = options.port ?? (await freePort());
+  const dir = options.durable ? await mkdtemp(join(tmpdir(), 'arbiter-redis-')) : undefined;
+  const persistence = dir ? ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
   let child: ChildProcess | undefined;
   const launch = async () => {
     child = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--loglevel', 'warning'],
       { stdio: 'ignore' },
     );
     child.on('error', () => {});
@@ -50,7 +59,10 @@ export async function startRedisServer(options: { port?: number } = {}): Promise
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
-    stop: () => end('SIGTERM'),
+    stop: async () => {
+      await end('SIGTERM');
+      if (dir) await rm(dir, { recursive: true, force: true });
+    },
     kill: () => end('SIGKILL'),
     restart: launch,
   };
@@ -77,6 +89,7 @@ function ping(port: number): Promise<boolean> {
     socket.setTimeout(500, () => done(false));
     socket.once('error', () => done(false));
     socket.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
+    // After an AOF load Redis answers LOADING until it is done: only PONG means ready.
     socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
   });
 }
