@@ -1,13 +1,19 @@
 // The server's catalogue of codes (imports, Redis stores), rendered into docs/errors.md after the engine's.
 import { type ErrorSection, engineErrorSections } from '@arbiter/engine';
+import { configManagerErrors, configManagerProblems } from './config-manager/config-manager-errors.js';
 import { importProblems, mappingProblems, rowReasons } from './import/import-errors.js';
 import { profileStoreErrors, profileStoreEvents } from './redis/profile-store-errors.js';
+import { apiKeyStoreErrors, authErrors } from './security/auth-errors.js';
 
 export const serverErrorSections: readonly ErrorSection[] = [
   { title: 'Import mapping problems (`arbiter import`, exit 2)', codes: mappingProblems },
   { title: 'Import problems (`arbiter import`)', codes: importProblems },
   { title: 'Rejected rows (`arbiter import` rejects file, `reasons[].code`)', codes: rowReasons },
   { title: 'Redis profile store errors', codes: profileStoreErrors },
+  { title: 'Authentication and authorisation (HTTP 401, 403, 429; WebSocket upgrade)', codes: authErrors },
+  { title: 'API key store (start-up and key import)', codes: apiKeyStoreErrors },
+  { title: 'Config reload and rollback (`POST /v1/config/reload`, `/rollback`)', codes: configManagerErrors },
+  { title: 'Config reload problems beyond the file checks', codes: configManagerProblems },
   { title: 'Redis profile store events (logged, counted in `stats()`)', codes: profileStoreEvents },
 ];
 
