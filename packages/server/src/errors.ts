@@ -1,11 +1,16 @@
 // The server's catalogue of codes (imports, Redis stores), rendered into docs/errors.md after the engine's.
 import { type ErrorSection, engineErrorSections } from '@arbiter/engine';
 import { configManagerErrors, configManagerProblems } from './config-manager/config-manager-errors.js';
+import { httpErrors } from './http/errors.js';
 import { importProblems, mappingProblems, rowReasons } from './import/import-errors.js';
 import { profileStoreErrors, profileStoreEvents } from './redis/profile-store-errors.js';
 import { apiKeyStoreErrors, authErrors } from './security/auth-errors.js';
 
 export const serverErrorSections: readonly ErrorSection[] = [
+  {
+    title: 'HTTP API errors (`{ error: { code, message, field? } }`, with the status in docs/server-plan.md)',
+    codes: httpErrors,
+  },
   { title: 'Import mapping problems (`arbiter import`, exit 2)', codes: mappingProblems },
   { title: 'Import problems (`arbiter import`)', codes: importProblems },
   { title: 'Rejected rows (`arbiter import` rejects file, `reasons[].code`)', codes: rowReasons },

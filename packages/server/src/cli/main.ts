@@ -4,6 +4,7 @@ import { decideCommand } from './decide-command.js';
 import { demoCommand } from './demo-command.js';
 import { generateCommand } from './generate-command.js';
 import { importCommand } from './import-command.js';
+import { serveCommand } from './serve-command.js';
 import { validateCommand } from './validate-command.js';
 
 const integer = (name: string, min: number) => (value: string) => {
@@ -73,6 +74,26 @@ program
   .option('--prefix <prefix>', 'Redis key prefix (default arbiter:)')
   .action(async (file: string, opts) => {
     process.exitCode = await importCommand(file, opts);
+  });
+
+program
+  .command('serve')
+  .description('serve the HTTP API, the WebSocket stream and /docs (demo mode: a generated population in memory)')
+  .option('-r, --rules <dir>', 'the rules directory', 'rules')
+  .option('-p, --port <n>', 'HTTP port (0: a free one)', integer('port', 0), 8080)
+  .option('--host <host>', 'interface to listen on', '127.0.0.1')
+  .option('-n, --count <n>', 'generated subscribers (without --redis)', integer('count', 0), 20_000)
+  .option('-s, --seed <n>', 'random seed', integer('seed', 0), 42)
+  .option('--redis <url>', 'keep profiles, contact history and decisions in Redis instead of memory')
+  .option('--ws-port <n>', 'WebSocket port (default: HTTP port + 1)', integer('ws-port', 0))
+  .option('--no-ws', 'no WebSocket stream')
+  .option('--no-watch', 'do not reload the config when a rules file changes')
+  .option('--cors <origins>', "origins allowed from browsers: comma-separated, or '*'")
+  .option('--keys-file <file>', 'keep API key hashes in this file across restarts')
+  .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'info')
+  .option('--no-auth', 'do not require API keys (a local demo only: every request acts as an admin)')
+  .action(async (opts) => {
+    await serveCommand(opts);
   });
 
 program

@@ -1,0 +1,22 @@
+// What every handler returns: an HTTP-style status and a body, never a thrown error.
+import { type ErrorBody, errorBody, statusOf } from '../http/errors.js';
+
+/** A handler's answer: `status` and `body` (`{ error: { code, message, field? } }` for any status >= 400). */
+export interface HandlerResult<T = unknown> {
+  status: number;
+  body: T | ErrorBody;
+}
+
+/** The answer for an error code from the engine or the server (its status from the code catalogue). */
+export function failure(error: { code: string; message: string; field?: string }): HandlerResult<never> {
+  return { status: statusOf(error.code), body: errorBody(error.code, error.message, error.field) };
+}
+
+/** Runs a handler body; a fault (a bug) becomes 500 INTERNAL, so a handler never throws. */
+export async function guarded<T>(run: () => Promise<HandlerResult<T>> | HandlerResult<T>): Promise<HandlerResult<T>> {
+  try {
+    return await run();
+  } catch (error) {
+    return failure({ code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) });
+  }
+}
