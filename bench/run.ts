@@ -5,10 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { generatePopulation } from '@arbiter/engine';
 import { loadConfigDir } from '@arbiter/engine/config-files';
 import { benchDecide } from './decide.js';
+import { benchHttp } from './http.js';
 import { benchProfiles } from './profiles.js';
 import { benchRules } from './rules.js';
 import { benchTriggers } from './triggers.js';
 import type { BenchResult } from './types.js';
+import { benchWs } from './ws.js';
 
 const RULES = fileURLToPath(new URL('../rules', import.meta.url));
 
@@ -54,6 +56,8 @@ if (!only || only === 'rules') results.push(await benchRules(await playbookRules
 if (!only || only === 'decide') results.push(await benchDecide());
 if (!only || only === 'profiles') results.push(await benchProfiles());
 if (!only || only === 'triggers') results.push(await benchTriggers());
+if (!only || only === 'http') results.push(await benchHttp());
+if (!only || only === 'ws') results.push(await benchWs());
 
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}`;
 const report = [`Benchmarks, ${new Date().toISOString().slice(0, 10)}, ${machine}`, '', ...results.map(print)].join(

@@ -1,0 +1,25 @@
+// The server under test for the HTTP and WebSocket benchmarks, in its own process so the load generator gets the other core.
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../packages/server/src/serve.js';
+
+const RULES = fileURLToPath(new URL('../rules', import.meta.url));
+const count = Number(process.argv[2] ?? 20_000);
+
+// The demo set-up `npm start` serves, minus what a benchmark must not measure: request logs and the file watch.
+const server = await startServer({
+  rulesDir: RULES,
+  port: 0,
+  population: { count, seed: 42 },
+  apiKeys: 'demo',
+  logger: false,
+  requestLogging: false,
+  watch: false,
+});
+const key = server.keys.find((k) => k.role === 'agent')?.key;
+process.stdout.write(`READY ${JSON.stringify({ url: server.url, wsUrl: server.wsUrl, key, subscribers: count })}\n`);
+
+const stop = () => {
+  void server.close().then(() => process.exit(0));
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
