@@ -9,8 +9,8 @@ import { readConfigDir } from '@arbiter/engine/config-files';
 import uWS from '@trufflesuite/uws-js-unofficial';
 import Fastify from 'fastify';
 import { decide } from '../packages/server/src/handlers/decide.js';
-import { startServer } from '../packages/server/src/serve.js';
 import { isRole, roleAllows } from '../packages/server/src/security/roles.js';
+import { startServer } from '../packages/server/src/serve.js';
 import type { BenchRatio, BenchResult, BenchRow } from './types.js';
 
 const RULES = fileURLToPath(new URL('../rules', import.meta.url));
@@ -70,7 +70,11 @@ interface AutocannonResult {
 
 /** Measures both pairs and reports uWS / Fastify ratios for each case. */
 export async function benchUwsHttp(options: UwsHttpBenchOptions = {}): Promise<BenchResult> {
-  const settings = { seconds: options.seconds ?? 4, rounds: options.rounds ?? 3, connections: options.connections ?? 32 };
+  const settings = {
+    seconds: options.seconds ?? 4,
+    rounds: options.rounds ?? 3,
+    connections: options.connections ?? 32,
+  };
   const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
   const ids = [...generatePopulation({ seed: 42, count: 200 })].map((p) => p.subscriberId);
   const bodies = ids.map((subscriberId) => JSON.stringify({ subscriberId, channel: 'app' }));
@@ -86,7 +90,8 @@ export async function benchUwsHttp(options: UwsHttpBenchOptions = {}): Promise<B
       ['decide, canned handler', post('/fake/v1/decisions').slice(0, 1)],
       ['decide, engine handler', post('/v1/decisions')],
     ];
-    for (const [name, requests] of cases) compare(`minimal, ${name}`, await alternate(autocannon, minimal, requests, settings));
+    for (const [name, requests] of cases)
+      compare(`minimal, ${name}`, await alternate(autocannon, minimal, requests, settings));
   } finally {
     minimal.stop();
   }
@@ -96,7 +101,8 @@ export async function benchUwsHttp(options: UwsHttpBenchOptions = {}): Promise<B
       ['GET /health', [{ method: 'GET', path: '/health' }]],
       ['POST /v1/decisions', post('/v1/decisions', { 'x-api-key': product.key! })],
     ];
-    for (const [name, requests] of cases) compare(`product, ${name}`, await alternate(autocannon, product, requests, settings));
+    for (const [name, requests] of cases)
+      compare(`product, ${name}`, await alternate(autocannon, product, requests, settings));
   } finally {
     product.stop();
   }
@@ -108,7 +114,10 @@ export async function benchUwsHttp(options: UwsHttpBenchOptions = {}): Promise<B
 
   function compare(name: string, measured: { fastify: BenchRow; uws: BenchRow }): void {
     rows.push({ ...measured.fastify, case: `${name}: Fastify` }, { ...measured.uws, case: `${name}: uWS` });
-    ratios.push({ name: `${name}: uWS / Fastify requests/s`, value: measured.uws.opsPerSec / measured.fastify.opsPerSec });
+    ratios.push({
+      name: `${name}: uWS / Fastify requests/s`,
+      value: measured.uws.opsPerSec / measured.fastify.opsPerSec,
+    });
     ratios.push({
       name: `${name}: uWS / Fastify p99`,
       value: measured.uws.p99Us! / measured.fastify.p99Us!,

@@ -5,6 +5,7 @@ import { httpErrors } from './http/errors.js';
 import { importProblems, mappingProblems, rowReasons } from './import/import-errors.js';
 import { profileStoreErrors, profileStoreEvents } from './redis/profile-store-errors.js';
 import { apiKeyStoreErrors, authErrors } from './security/auth-errors.js';
+import { streamCloseReasons, streamErrors } from './ws/stream-errors.js';
 
 export const serverErrorSections: readonly ErrorSection[] = [
   {
@@ -15,6 +16,11 @@ export const serverErrorSections: readonly ErrorSection[] = [
   { title: 'Import problems (`arbiter import`)', codes: importProblems },
   { title: 'Rejected rows (`arbiter import` rejects file, `reasons[].code`)', codes: rowReasons },
   { title: 'Redis profile store errors', codes: profileStoreErrors },
+  {
+    title: 'WebSocket stream errors (`{ type: "error", error: { code, message, field? } }` frames)',
+    codes: streamErrors,
+  },
+  { title: 'WebSocket stream close reasons', codes: streamCloseReasons },
   { title: 'Authentication and authorisation (HTTP 401, 403, 429; WebSocket upgrade)', codes: authErrors },
   { title: 'API key store (start-up and key import)', codes: apiKeyStoreErrors },
   { title: 'Config reload and rollback (`POST /v1/config/reload`, `/rollback`)', codes: configManagerErrors },

@@ -6,6 +6,8 @@ export * as handlers from './handlers/index.js';
 export { buildApp } from './http/app.js';
 export { httpErrors } from './http/errors.js';
 export * from './import/index.js';
+export { createMetrics } from './metrics/metrics.js';
+export { metricsPlugin } from './metrics/metrics-plugin.js';
 export { RedisContactHistory } from './redis/contact-history.js';
 export { RedisDecisionLog } from './redis/decision-log.js';
 export { RedisDebounceStore, RedisEventDedupe } from './redis/event-dedupe.js';
@@ -14,3 +16,4 @@ export { connectProfileRedis, failFastOptions } from './redis/profile-store-conn
 export { createRuntime } from './runtime/runtime.js';
 export { ApiKeyStore } from './security/api-keys.js';
 export { startServer } from './serve.js';
+export { STREAM_PATH, startStreamServer } from './ws/stream-server.js';
