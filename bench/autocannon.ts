@@ -24,6 +24,8 @@ export interface LoadResult {
   responses: number;
   non2xx: number;
   errors: number;
+  /** This process's CPU over the run, as a share of one core: near 1, autocannon was the bottleneck. */
+  clientCpu: number;
 }
 
 interface AutocannonInstance {
@@ -50,6 +52,7 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
  */
 export function runLoad(options: LoadOptions): Promise<LoadResult> {
   const latencies = new LatencyRecorder();
+  const cpu = process.cpuUsage();
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
@@ -61,7 +64,9 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
       },
       (error, result) => {
         if (error) return reject(error);
+        const used = process.cpuUsage(cpu);
         resolve({
+          clientCpu: (used.user + used.system) / 1e6 / result.duration,
           requestsPerSec: result.requests.total / result.duration,
           ...latencies.percentiles(),
           responses: latencies.count,

@@ -84,12 +84,14 @@ function row(name: string, result: LoadResult): BenchRow {
   if (bad > result.responses / 100) {
     throw new Error(`${name}: ${result.non2xx} non-2xx answers and ${result.errors} errors; the numbers mean nothing`);
   }
+  const notes = [`autocannon ${Math.round(result.clientCpu * 100)}% of a core`];
+  if (bad > 0) notes.push(`${result.non2xx} non-2xx, ${result.errors} errors`);
   return {
     case: name,
     opsPerSec: result.requestsPerSec,
     p50Us: result.p50Us,
     p99Us: result.p99Us,
-    ...(bad > 0 ? { note: `${result.non2xx} non-2xx, ${result.errors} errors` } : {}),
+    note: notes.join(', '),
   };
 }
 

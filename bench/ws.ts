@@ -23,6 +23,8 @@ interface LoopResult {
   p50Us: number;
   p99Us: number;
   refused: number;
+  /** This process's CPU over the run, as a share of one core: near 1, the clients were the bottleneck. */
+  clientCpu: number;
 }
 
 /**
@@ -41,6 +43,7 @@ async function wsLoop(
   let refused = 0;
   const deadline = performance.now() + seconds * 1_000;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const run = (socket: WebSocket) =>
     new Promise<void>((resolve) => {
       const sentAt = new Map<number, number>();
@@ -72,8 +75,10 @@ async function wsLoop(
   const open = await Promise.all(Array.from({ length: sockets }, () => connect(server)));
   await Promise.all(open.map(run));
   const elapsed = (performance.now() - started) / 1_000;
+  const used = process.cpuUsage(cpu);
   for (const socket of open) socket.close();
-  return { perSec: latencies.count / elapsed, ...latencies.percentiles(), refused };
+  const clientCpu = (used.user + used.system) / 1e6 / elapsed;
+  return { perSec: latencies.count / elapsed, ...latencies.percentiles(), refused, clientCpu };
 }
 
 function connect(server: ServerUnderTest): Promise<WebSocket> {
@@ -122,13 +127,9 @@ export async function benchWs(options: WsBenchOptions = {}): Promise<BenchResult
 }
 
 function row(name: string, result: LoopResult): BenchRow {
-  return {
-    case: name,
-    opsPerSec: result.perSec,
-    p50Us: result.p50Us,
-    p99Us: result.p99Us,
-    ...(result.refused > 0 ? { note: `${result.refused} refused` } : {}),
-  };
+  const notes = [`clients ${Math.round(result.clientCpu * 100)}% of a core`];
+  if (result.refused > 0) notes.push(`${result.refused} refused`);
+  return { case: name, opsPerSec: result.perSec, p50Us: result.p50Us, p99Us: result.p99Us, note: notes.join(', ') };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
