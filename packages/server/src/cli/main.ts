@@ -4,7 +4,7 @@ import { decideCommand } from './decide-command.js';
 import { demoCommand } from './demo-command.js';
 import { generateCommand } from './generate-command.js';
 import { importCommand } from './import-command.js';
-import { serveCommand } from './serve-command.js';
+import { rateLimitOption, serveCommand } from './serve-command.js';
 import { validateCommand } from './validate-command.js';
 
 const integer = (name: string, min: number) => (value: string) => {
@@ -92,6 +92,19 @@ program
   .option('--keys-file <file>', 'keep API key hashes in this file across restarts')
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'info')
   .option('--no-auth', 'do not require API keys (a local demo only: every request acts as an admin)')
+  .option(
+    '--rate-limit <max/window>',
+    "requests per API key per window, e.g. 600/1m; 'off' for none",
+    (value: string) => {
+      try {
+        rateLimitOption(value);
+      } catch (error) {
+        throw new InvalidArgumentError((error as Error).message);
+      }
+      return value;
+    },
+    '5000/1s',
+  )
   .action(async (opts) => {
     await serveCommand(opts);
   });

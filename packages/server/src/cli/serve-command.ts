@@ -1,5 +1,6 @@
 // `arbiter serve`: the HTTP API, the WebSocket stream and the docs on the demo playbook (what `npm start` runs),
 // printing the URLs and the keys, and shutting down gracefully on SIGTERM or SIGINT.
+import { parseWindow } from '../security/rate-limiter.js';
 import { type RunningServer, type ServeOptions, startServer } from '../serve.js';
 
 export interface ServeCommandOptions {
@@ -16,6 +17,8 @@ export interface ServeCommandOptions {
   keysFile?: string;
   logLevel: string;
   auth: boolean;
+  /** `<max>/<window>` per API key (e.g. `600/1m`), or `off`. */
+  rateLimit?: string;
 }
 
 /**
@@ -35,7 +38,7 @@ export async function serveCommand(
     wsPort: options.ws ? options.wsPort : false,
     watch: options.watch,
     logger: { level: options.logLevel },
-    auth: { required: options.auth },
+    auth: { required: options.auth, ...rateLimitOption(options.rateLimit) },
     keysFile: options.keysFile,
     keysPepper: process.env.ARBITER_KEY_PEPPER,
   };
@@ -121,4 +124,16 @@ function banner(server: RunningServer, options: ServeCommandOptions): string {
     'Ctrl-C (SIGINT) or SIGTERM stops it gracefully.',
   );
   return lines.join('\n');
+}
+
+/** `600/1m` -> { rateLimit: { max: 600, timeWindow: '1m' } }; `off` or nothing -> no limit. */
+export function rateLimitOption(text: string | undefined): { rateLimit?: { max: number; timeWindow: string } } {
+  if (!text || text === 'off') return {};
+  const match = /^(\d+)\/(\S+)$/.exec(text);
+  const max = Number(match?.[1]);
+  if (!match || !Number.isInteger(max) || max < 1) {
+    throw new Error(`--rate-limit must look like 600/1m (requests per API key per window) or off, got "${text}"`);
+  }
+  parseWindow(match[2]!);
+  return { rateLimit: { max, timeWindow: match[2]! } };
 }
