@@ -1,10 +1,12 @@
 // Contact history in Redis: a sorted set per subscriber, and caps checked and reserved atomically by one Lua script.
+
 import { readFileSync } from 'node:fs';
 import type { ContactHistory, ContactRecord } from '@arbiter/engine';
 import type { ChainableCommander, Redis } from 'ioredis';
 import { ContactBuffer, type PendingContact } from './contact-history-buffer.js';
 import { decodeContact, encodeContact, uidSource } from './contact-history-codec.js';
 import type { CapSpec, ReserveResult } from './contact-history-types.js';
+import { Outage } from './outage.js';
 
 const RECORD_CONTACT_LUA = readFileSync(new URL('./lua/record-contact.lua', import.meta.url), 'utf8');
 const COMMAND = 'arbiterRecordContact';
@@ -70,17 +72,12 @@ export class RedisContactHistory implements ContactHistory {
   readonly #horizonMs: string;
   readonly #ttlMs: string;
   readonly #maxRecords: string;
-  readonly #retryMs: number;
-  readonly #log: (message: string) => void;
   readonly #uid = uidSource();
   readonly #buffer: ContactBuffer;
   #dropped = 0;
   #flushed = 0;
-  /** Set from the first buffered record until the buffer is written: the outage is logged once each way. */
-  #outage = false;
-  #warnedDrop = false;
-  #flushing: Promise<number> | undefined;
-  #retry: NodeJS.Timeout | undefined;
+  /** From the first buffered record until the buffer is written: logged once each way, retried on a timer. */
+  readonly #outage: Outage;
   readonly #onReady = () => {
     if (this.#buffer.length > 0) void this.flush();
   };
@@ -97,8 +94,12 @@ export class RedisContactHistory implements ContactHistory {
     this.#ttlMs = String(Math.max(1, Math.ceil(horizonMs)));
     this.#maxRecords = String(Math.max(1, Math.floor(options.maxRecordsPerSubscriber ?? 500)));
     this.#buffer = new ContactBuffer(Math.max(1, Math.floor(options.bufferLimit ?? 100_000)));
-    this.#retryMs = options.retryMs ?? 1_000;
-    this.#log = options.log ?? ((message) => console.warn(message));
+    this.#outage = new Outage({
+      name: 'contact history',
+      retryMs: options.retryMs ?? 1_000,
+      log: options.log ?? ((message) => console.warn(message)),
+      drain: () => this.#drain(),
+    });
     // ioredis sends EVALSHA and falls back to EVAL when Redis lost its script cache (a restart).
     if (!(COMMAND in this.#redis)) this.#redis.defineCommand(COMMAND, { numberOfKeys: 1, lua: RECORD_CONTACT_LUA });
     this.#redis.on('ready', this.#onReady);
@@ -158,10 +159,7 @@ export class RedisContactHistory implements ContactHistory {
 
   /** Writes the buffer, oldest first; resolves with how many records still wait (0 once all are written). */
   flush(): Promise<number> {
-    this.#flushing ??= this.#drain().finally(() => {
-      this.#flushing = undefined;
-    });
-    return this.#flushing;
+    return this.#outage.flush();
   }
 
   stats(): ContactHistoryStats {
@@ -170,8 +168,7 @@ export class RedisContactHistory implements ContactHistory {
 
   /** Stops retrying and listening to the client (which stays the caller's). `flush()` first to write the buffer. */
   close(): void {
-    clearTimeout(this.#retry);
-    this.#retry = undefined;
+    this.#outage.close();
     this.#redis.off('ready', this.#onReady);
   }
 
@@ -200,28 +197,13 @@ export class RedisContactHistory implements ContactHistory {
   }
 
   #enqueue(pending: PendingContact, cause: string): void {
-    if (!this.#outage) {
-      this.#outage = true;
-      this.#log(
-        `arbiter: contact history: Redis did not answer (${cause}); buffering records in memory (up to ${this.#buffer.limit})`,
-      );
-    }
+    this.#outage.begin(`Redis did not answer (${cause}); buffering records in memory (up to ${this.#buffer.limit})`);
     if (this.#buffer.push(pending) !== undefined) this.#drop('the buffer is full');
-    this.#retryLater();
   }
 
   #drop(why: string): void {
     this.#dropped++;
-    if (this.#warnedDrop) return;
-    this.#warnedDrop = true;
-    this.#log(`arbiter: contact history: ${why}; dropping the oldest buffered records (counted in droppedOutcomes)`);
-  }
-
-  #retryLater(): void {
-    this.#retry ??= setTimeout(() => {
-      this.#retry = undefined;
-      void this.flush();
-    }, this.#retryMs).unref();
+    this.#outage.warnDrop(`${why}; dropping the oldest buffered records (counted in droppedOutcomes)`);
   }
 
   async #drain(): Promise<number> {
@@ -246,15 +228,11 @@ export class RedisContactHistory implements ContactHistory {
       }
       this.#buffer.shift(done);
       if (done < batch.length) {
-        this.#retryLater();
+        this.#outage.retryLater();
         return this.#buffer.length;
       }
     }
-    if (this.#outage) {
-      this.#log(`arbiter: contact history: Redis answers again; wrote ${this.#flushed - before} buffered records`);
-      this.#outage = false;
-      this.#warnedDrop = false;
-    }
+    this.#outage.end(`Redis answers again; wrote ${this.#flushed - before} buffered records`);
     return 0;
   }
 }

@@ -1,6 +1,8 @@
 // The decision log in Redis: one key per decision, kept for the late-outcome window, so any node can take its outcomes.
+
 import type { Redis } from 'ioredis';
 import { type DecisionLog, decodeDecision, encodeDecision, type LoggedDecision } from './decision-log-codec.js';
+import { Outage } from './outage.js';
 
 /** Outcomes are accepted this long after their decision, by default: 7 days. */
 export const DEFAULT_LATE_OUTCOME_WINDOW_MS = 7 * 24 * 3_600_000;
@@ -56,19 +58,15 @@ export class RedisDecisionLog implements DecisionLog {
   readonly #prefix: string;
   readonly #windowMs: number;
   readonly #limit: number;
-  readonly #retryMs: number;
-  readonly #log: (message: string) => void;
   readonly #clock: () => number;
   /** In insertion order: the oldest first, for flushing and for dropping when full. */
   readonly #pending = new Map<string, Pending>();
   #dropped = 0;
   #flushed = 0;
-  #outage = false;
-  #warnedDrop = false;
-  #flushing: Promise<number> | undefined;
-  #retry: NodeJS.Timeout | undefined;
+  /** From the first write Redis did not take until everything waiting is written: logged once each way. */
+  readonly #outage: Outage;
   readonly #onReady = () => {
-    if (this.#outage) void this.flush();
+    if (this.#outage.active) void this.flush();
   };
 
   constructor(options: RedisDecisionLogOptions) {
@@ -80,8 +78,12 @@ export class RedisDecisionLog implements DecisionLog {
     this.#prefix = options.keyPrefix ?? 'arbiter:';
     this.#windowMs = Math.ceil(windowMs);
     this.#limit = Math.max(1, Math.floor(options.bufferLimit ?? 100_000));
-    this.#retryMs = options.retryMs ?? 1_000;
-    this.#log = options.log ?? ((message) => console.warn(message));
+    this.#outage = new Outage({
+      name: 'decision log',
+      retryMs: options.retryMs ?? 1_000,
+      log: options.log ?? ((message) => console.warn(message)),
+      drain: () => this.#drain(),
+    });
     this.#clock = options.clock ?? Date.now;
     this.retention = `decisions for ${formatWindow(this.#windowMs)}`;
     this.#redis.on('ready', this.#onReady);
@@ -97,7 +99,7 @@ export class RedisDecisionLog implements DecisionLog {
     const entry: Pending = { decision, bytes: encodeDecision(decision), since: this.#clock() };
     this.#pending.set(decisionId, entry);
     // During an outage, one retry loop writes everything; single writes would only time out one by one.
-    if (this.#outage) return Promise.resolve();
+    if (this.#outage.active) return Promise.resolve();
     return this.#write(decisionId, entry).then(
       () => this.#written(decisionId, entry),
       (error: unknown) => this.#startOutage(error),
@@ -114,10 +116,7 @@ export class RedisDecisionLog implements DecisionLog {
 
   /** Writes the waiting decisions, oldest first; resolves with how many still wait (0 once all are written). */
   flush(): Promise<number> {
-    this.#flushing ??= this.#drain().finally(() => {
-      this.#flushing = undefined;
-    });
-    return this.#flushing;
+    return this.#outage.flush();
   }
 
   stats(): DecisionLogStats {
@@ -126,8 +125,7 @@ export class RedisDecisionLog implements DecisionLog {
 
   /** Stops retrying and listening to the client (which stays the caller's). `flush()` first to write what waits. */
   close(): void {
-    clearTimeout(this.#retry);
-    this.#retry = undefined;
+    this.#outage.close();
     this.#redis.off('ready', this.#onReady);
   }
 
@@ -151,30 +149,13 @@ export class RedisDecisionLog implements DecisionLog {
   }
 
   #startOutage(error: unknown): void {
-    if (!this.#outage) {
-      this.#outage = true;
-      const cause = error instanceof Error ? error.message : String(error);
-      this.#log(
-        `arbiter: decision log: Redis did not answer (${cause}); keeping decisions in memory (up to ${this.#limit})`,
-      );
-    }
-    this.#retryLater();
+    const cause = error instanceof Error ? error.message : String(error);
+    this.#outage.begin(`Redis did not answer (${cause}); keeping decisions in memory (up to ${this.#limit})`);
   }
 
   #drop(): void {
     this.#dropped++;
-    if (this.#warnedDrop) return;
-    this.#warnedDrop = true;
-    this.#log(
-      'arbiter: decision log: too many decisions wait for Redis; dropping the oldest (counted in droppedDecisions)',
-    );
-  }
-
-  #retryLater(): void {
-    this.#retry ??= setTimeout(() => {
-      this.#retry = undefined;
-      void this.flush();
-    }, this.#retryMs).unref();
+    this.#outage.warnDrop('too many decisions wait for Redis; dropping the oldest (counted in droppedDecisions)');
   }
 
   async #drain(): Promise<number> {
@@ -213,15 +194,11 @@ export class RedisDecisionLog implements DecisionLog {
         done++;
       }
       if (done < sent.length) {
-        this.#retryLater();
+        this.#outage.retryLater();
         return this.#pending.size;
       }
     }
-    if (this.#outage) {
-      this.#log(`arbiter: decision log: Redis answers again; wrote ${this.#flushed - before} waiting decisions`);
-      this.#outage = false;
-      this.#warnedDrop = false;
-    }
+    this.#outage.end(`Redis answers again; wrote ${this.#flushed - before} waiting decisions`);
     return 0;
   }
 }
