@@ -80,6 +80,23 @@ export function validateDecisionRequest(
   };
 }
 
+type ScopeNames = Record<'issues' | 'groups' | 'actions', ReadonlySet<string>>;
+const scopeNamesByConfig = new WeakMap<ConfigSnapshot, ScopeNames>();
+
+/** The names a scope may use, built once per config snapshot rather than on every scoped request (every trigger). */
+function scopeNames(config: ConfigSnapshot): ScopeNames {
+  let names = scopeNamesByConfig.get(config);
+  if (!names) {
+    names = {
+      issues: new Set(config.sources.arbitration.issues),
+      groups: new Set(config.actions.map((a) => a.group)),
+      actions: new Set(config.actionById.keys()),
+    };
+    scopeNamesByConfig.set(config, names);
+  }
+  return names;
+}
+
 /** `scope: { issues?, groups?, actions? }`: lists of known names; an unknown name is an error, not a silent miss. */
 function parseScope(
   value: unknown,
@@ -88,11 +105,7 @@ function parseScope(
   if (value === undefined) return { value: undefined };
   if (!isPlainObject(value))
     return fail('INVALID_REQUEST', 'scope', 'scope must be an object with issues, groups or actions lists');
-  const known = {
-    issues: new Set(config.sources.arbitration.issues),
-    groups: new Set(config.actions.map((a) => a.group)),
-    actions: new Set(config.actionById.keys()),
-  };
+  const known = scopeNames(config);
   const out: NonNullable<ValidRequest['scope']> = {};
   for (const key in value) {
     if (!(SCOPE_FIELDS as readonly string[]).includes(key))

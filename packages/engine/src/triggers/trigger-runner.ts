@@ -98,7 +98,9 @@ export function createTriggerRunner(options: TriggerRunnerOptions): TriggerRunne
   const schedule = () => {
     if (options.timers === false || queue.length === 0) return;
     clearTimeout(timer);
-    const next = Math.min(...queue.map((d) => d.dueAt));
+    // A loop, not Math.min(...): the queue may hold up to maxDeferred (100,000) entries, past a spread's argument limit.
+    let next = Number.POSITIVE_INFINITY;
+    for (const d of queue) if (d.dueAt < next) next = d.dueAt;
     timer = setTimeout(() => void runner.runDue(), Math.max(0, Math.min(next - clock(), 2 ** 31 - 1)));
     timer.unref();
   };
@@ -233,7 +235,10 @@ export function createTriggerRunner(options: TriggerRunnerOptions): TriggerRunne
     async runDue(now = clock()) {
       const due = queue.filter((d) => d.dueAt <= now);
       if (due.length === 0) return [];
-      for (const d of due) queue.splice(queue.indexOf(d), 1);
+      // One pass keeps the rest in order (a splice per due entry was quadratic at the end of quiet hours).
+      const waiting = queue.filter((d) => d.dueAt > now);
+      queue.length = 0;
+      for (const d of waiting) queue.push(d);
       const results: TriggerResult[] = [];
       for (const d of due) {
         // Decide again on the freshest profile: it may have changed while the send waited.
