@@ -1,9 +1,13 @@
 // What the schemas cannot check about the demo playbook: its size and coverage, its texts, its references,
 // and its eligibility against the story subscribers and a generated population (json-rules-engine decides).
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Engine, type TopLevelCondition } from 'json-rules-engine';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import type { CampaignOutcome } from '../packages/engine/src/campaigns/index.js';
+import { createCampaignDecider } from '../packages/engine/src/campaigns/index.js';
+import { loadConfigDir } from '../packages/engine/src/config/load-files.js';
 import {
   type GeneratedProfile,
   generatePopulation,
@@ -315,4 +319,48 @@ describe('playbook eligibility (json-rules-engine)', () => {
     const everyone = actions.filter((a) => !BROAD_BY_DESIGN.has(a.id) && (population[a.id] ?? 0) / 2_000 > 0.6);
     expect(everyone.map((a) => `${a.id} ${population[a.id]}`)).toEqual([]);
   }, 60_000); // json-rules-engine takes a few ms per subscriber: seconds here, more on a busy CI box
+});
+
+describe('playbook campaigns (campaigns.yaml)', () => {
+  it('load, and each selects a plausible share of 5,000 generated subscribers', async () => {
+    const config = await loadConfigDir(fileURLToPath(new URL('.', import.meta.url)));
+    expect(config.campaigns.map((c) => c.id)).toEqual([
+      'fiber-upgrade-autumn',
+      'retention-save-sms',
+      'handset-renewal',
+    ]);
+    const decider = createCampaignDecider(config);
+    // Monday 23 November 2026, 10:00 in Amsterdam: inside every send window, outside SMS quiet hours.
+    const run = { runId: 'playbook', now: Date.parse('2026-11-23T09:00:00Z') };
+    const population = [...generatePopulation({ seed: 2026, count: 5_000 })];
+    for (const campaign of config.campaigns) {
+      expect(campaign.nextRun(run.now), campaign.id).toBeGreaterThan(run.now);
+      expect(campaign.sendWindow(run.now), campaign.id).toEqual({ open: true });
+      const outcomes: CampaignOutcome[] = [];
+      for (const profile of population) outcomes.push(await decider.decide(campaign, run, profile, []));
+      const share = (f: (o: CampaignOutcome) => boolean) => outcomes.filter(f).length / population.length;
+      const inSegment = share((o) => o.reason !== 'NOT_IN_SEGMENT');
+      const contacted = share((o) => o.status === 'selected');
+      const control = share((o) => o.status === 'control');
+      const summary = `${campaign.id}: segment ${inSegment}, selected ${contacted}, control ${control}`;
+      // A segment targets someone: between 5 % and 40 % of the base.
+      expect(inSegment, summary).toBeGreaterThan(0.05);
+      expect(inSegment, summary).toBeLessThan(0.4);
+      // Most of it gets through eligibility and the contact policy (consent is the usual reason not to).
+      expect(contacted, summary).toBeGreaterThan(0.03);
+      expect(outcomes.filter((o) => o.reason === 'DECISION_ERROR')).toEqual([]);
+      // The control group is about its share of those decided with an action.
+      const decided = contacted + control;
+      expect(Math.abs(control / decided - campaign.controlShare), summary).toBeLessThan(0.04);
+      // Only actions in the campaign's scope, on its channel.
+      for (const o of outcomes) {
+        for (const a of o.actions ?? []) {
+          const action = actions.find((x) => x.id === a.actionId)!;
+          expect(action.channels).toContain(campaign.spec.channel);
+          if (campaign.spec.scope?.groups) expect(campaign.spec.scope.groups).toContain(action.group);
+          if (campaign.spec.scope?.issues) expect(campaign.spec.scope.issues).toContain(action.issue);
+        }
+      }
+    }
+  }, 60_000);
 });

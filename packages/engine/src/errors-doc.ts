@@ -13,6 +13,8 @@ const TITLES: Record<keyof typeof errorCatalogue, string> = {
   outcome: 'Outcome errors (`recordOutcome()` returns `{ ok: false, error }`)',
   funnel: 'Funnel reasons (`decision.funnel[].reason`, with `explain: true`)',
   degraded: 'Degraded decisions (`decision.degraded[].reason`): a documented fallback was taken',
+  campaignDrop:
+    'Campaign drop reasons (`CampaignOutcome.reason` and the run report `byReason`): why a subscriber was not contacted',
 };
 
 /** One section of docs/errors.md: a title and its codes with their meanings. */

@@ -3,6 +3,7 @@
  * ONNX scoring and arbitration, behind `createEngine().decide()`.
  */
 export { type ScoreTerms, scoreTerms } from './arbitration/arbitrate.js';
+export * from './campaigns/index.js';
 export type { ActionSpec, Treatment } from './config/actions-schema.js';
 export { type BuildConfigOptions, buildConfig, type ConfigInput, type ConfigSource } from './config/build-config.js';
 export { ConfigError, type ConfigProblem, formatProblems } from './config/config-problem.js';

@@ -1,7 +1,11 @@
 // Builds a config snapshot from parsed analyst files: validate, apply defaults, cross-check, compile, hash, freeze.
 import { createHash } from 'node:crypto';
+import type { CompiledCampaign } from '../campaigns/campaign-types.js';
+import { type CampaignSpec, type CampaignsFile, CampaignsFileSchema } from '../campaigns/campaigns-schema.js';
+import { compileCampaigns } from '../campaigns/compile-campaigns.js';
 import { checkFeaturesFile } from '../features/index.js';
 import {
+  type ContactPolicy,
   type ContactPolicyConfig,
   ContactPolicySchema,
   checkContactPolicy,
@@ -23,6 +27,7 @@ import { type ArbitrationFile, ArbitrationFileSchema } from './arbitration-schem
 import {
   checkActions,
   checkArbitration,
+  checkCampaignReferences,
   checkEligibilityScopes,
   checkPolicyReferences,
   type ReferenceContext,
@@ -50,6 +55,8 @@ export interface ConfigInput {
   features?: ConfigSource;
   /** Triggers (`triggers.yaml`): event type + condition -> an outbound decision; without it, none. */
   triggers?: ConfigSource;
+  /** Campaigns (`campaigns.yaml`): scheduled batch decisions over the population; without it, none. */
+  campaigns?: ConfigSource;
   /** Model file bytes, keyed by the manifest's `file` value exactly as written. */
   modelFiles?: Readonly<Record<string, Uint8Array>>;
 }
@@ -90,6 +97,9 @@ export async function buildConfig(input: ConfigInput, options: BuildConfigOption
   const triggersSource = input.triggers ?? { file: 'triggers.yaml', data: {} };
   const triggersFile = validateFile<TriggersFile>(TriggersFileSchema, triggersSource.file, triggersSource.data);
   problems.push(...triggersFile.problems);
+  const campaignsSource = input.campaigns ?? { file: 'campaigns.yaml', data: {} };
+  const campaignsFile = validateFile<CampaignsFile>(CampaignsFileSchema, campaignsSource.file, campaignsSource.data);
+  problems.push(...campaignsFile.problems);
   problems.push(
     ...actionsFile.problems,
     ...eligibility.problems,
@@ -159,6 +169,14 @@ export async function buildConfig(input: ConfigInput, options: BuildConfigOption
           problems,
         )
       : [];
+  const campaigns = buildCampaigns(campaignsFile, campaignsSource.file, {
+    ctx,
+    policy: policy.value,
+    arbitration: arbitration.value,
+    actions: usable ? new Set(usable.map(([, a]) => a.id)) : undefined,
+    compile: compiler ? (condition, at) => compiler.compile(condition, campaignsSource.file, at) : undefined,
+    problems,
+  });
   if (
     problems.length > 0 ||
     !actionsFile.value ||
@@ -169,7 +187,8 @@ export async function buildConfig(input: ConfigInput, options: BuildConfigOption
     !loadedModels ||
     !features.set ||
     !features.value ||
-    !triggersFile.value
+    !triggersFile.value ||
+    !campaignsFile.value
   ) {
     throw new ConfigError(problems);
   }
@@ -195,7 +214,9 @@ export async function buildConfig(input: ConfigInput, options: BuildConfigOption
     models: models.value.models,
     features: features.value,
     triggers: triggersFile.value.triggers,
+    campaigns: campaignsFile.value.campaigns,
   });
+  const compiledPolicy = compileContactPolicy(sources.contactPolicy);
   return Object.freeze({
     version: contentVersion(input, models.value.models),
     files: Object.freeze([
@@ -206,18 +227,59 @@ export async function buildConfig(input: ConfigInput, options: BuildConfigOption
       modelsSource.file,
       ...(input.features ? [input.features.file] : []),
       ...(input.triggers ? [input.triggers.file] : []),
+      ...(input.campaigns ? [input.campaigns.file] : []),
     ]),
     actions: Object.freeze(actions),
     actionById: new Map(actions.map((a) => [a.id, a])),
     channelActions,
     channels: Object.freeze(channels),
     arbitration: sources.arbitration,
-    policy: compileContactPolicy(sources.contactPolicy),
+    policy: withCampaignHorizon(compiledPolicy, campaigns),
     models: bindModels(loadedModels, actions),
     features: features.set,
     triggers: Object.freeze(triggers),
+    campaigns: Object.freeze(campaigns),
+    campaignById: new Map(campaigns.map((c) => [c.id, c])),
     sources,
   });
+}
+
+/**
+ * Checks and compiles the campaigns that passed their schema (the others are reported by it): references to the
+ * policy's channels and the catalog's names, then ids, schedules, windows, caps and segments.
+ */
+function buildCampaigns(
+  file: ReturnType<typeof validateFile<CampaignsFile>>,
+  source: string,
+  parts: {
+    ctx: ReferenceContext;
+    policy: ContactPolicyConfig | undefined;
+    arbitration: ArbitrationFile | undefined;
+    actions: ReadonlySet<string> | undefined;
+    compile: ((condition: unknown, at: string) => CompiledRule | undefined) | undefined;
+    problems: ConfigProblem[];
+  },
+): CompiledCampaign[] {
+  const usable = usableEntries<CampaignSpec>(file.partial?.campaigns, 'campaigns', file.problems);
+  if (!usable) return [];
+  const { ctx, policy, problems } = parts;
+  const directions = policy
+    ? new Map(Object.entries(policy.channels).map(([name, channel]) => [name, channel.direction]))
+    : undefined;
+  problems.push(...checkCampaignReferences(usable, source, { ...ctx, directions, actions: parts.actions }));
+  const compileCtx = {
+    defaultTimeZone: policy?.defaultTimeZone ?? 'UTC',
+    ...(parts.arbitration ? { maxLimit: parts.arbitration.maxLimit } : {}),
+    ...(parts.compile ? { compile: parts.compile } : {}),
+  };
+  return compileCampaigns(usable, source, compileCtx, problems);
+}
+
+/** A contact history may trim what no rule looks back over: the campaign caps' windows count too. */
+function withCampaignHorizon(policy: ContactPolicy, campaigns: readonly CompiledCampaign[]): ContactPolicy {
+  let horizonMs = policy.horizonMs;
+  for (const campaign of campaigns) for (const cap of campaign.capSpecs) horizonMs = Math.max(horizonMs, cap.windowMs);
+  return horizonMs === policy.horizonMs ? policy : { ...policy, horizonMs };
 }
 
 function compileScope(
@@ -238,14 +300,24 @@ function compileScope(
  * undefined when the file itself is broken (not a list, a problem outside the actions).
  */
 function usableActions(file: ActionsFile, problems: readonly ConfigProblem[]): [number, ActionSpec][] | undefined {
+  return usableEntries<ActionSpec>(file?.actions, 'actions', problems);
+}
+
+/** The entries of a file's list (with their index) that have no problem, unless a problem lies outside the list. */
+function usableEntries<T>(
+  list: readonly T[] | undefined,
+  key: string,
+  problems: readonly ConfigProblem[],
+): [number, T][] | undefined {
   const bad = new Set<number>();
+  const inList = new RegExp(`^/${key}/(\\d+)(/|$)`);
   for (const problem of problems) {
-    const match = /^\/actions\/(\d+)(\/|$)/.exec(problem.path);
+    const match = inList.exec(problem.path);
     if (!match) return undefined;
     bad.add(Number(match[1]));
   }
-  if (!Array.isArray(file?.actions)) return undefined;
-  return file.actions.flatMap((spec, index): [number, ActionSpec][] => (bad.has(index) ? [] : [[index, spec]]));
+  if (!Array.isArray(list)) return undefined;
+  return list.flatMap((spec, index): [number, T][] => (bad.has(index) ? [] : [[index, spec]]));
 }
 
 function compileAction(
@@ -353,6 +425,7 @@ function contentVersion(input: ConfigInput, manifests: readonly ModelManifest[])
   // Hashed only when present, so a config without features keeps the version it had before features existed.
   if (input.features) hash.update(`${canonicalJson(input.features.data ?? null)}\0`);
   if (input.triggers) hash.update(`triggers\0${canonicalJson(input.triggers.data ?? null)}\0`);
+  if (input.campaigns) hash.update(`campaigns\0${canonicalJson(input.campaigns.data ?? null)}\0`);
   for (const manifest of manifests) {
     const bytes = input.modelFiles?.[manifest.file];
     if (bytes) hash.update(bytes);

@@ -1,4 +1,5 @@
 // Cross-file checks the schemas cannot express: unique ids, references to issues, groups, channels and models.
+import type { CampaignSpec } from '../campaigns/campaigns-schema.js';
 import { type ActionSpec, SMS_MAX_CHARS, treatmentFields } from './actions-schema.js';
 import type { ArbitrationFile } from './arbitration-schema.js';
 import type { ConfigProblem } from './config-problem.js';
@@ -147,6 +148,41 @@ export function checkPolicyReferences(
         });
       }
     });
+  }
+  return problems;
+}
+
+/** A campaign sends on an outbound channel of the policy, and its scope names issues, groups and actions that exist. */
+export function checkCampaignReferences(
+  campaigns: readonly [number, CampaignSpec][],
+  source: string,
+  ctx: ReferenceContext & {
+    /** Each policy channel's direction; undefined when contact-policy.yaml is broken. */
+    directions: ReadonlyMap<string, string> | undefined;
+    actions: ReadonlySet<string> | undefined;
+  },
+): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const known = { issues: ctx.issues, groups: ctx.groups, actions: ctx.actions };
+  for (const [i, campaign] of campaigns) {
+    const direction = ctx.directions?.get(campaign.channel);
+    if (ctx.directions && direction === undefined) {
+      const names = new Set(ctx.directions.keys());
+      problems.push(...reference(source, pointer('campaigns', i, 'channel'), 'channel', campaign.channel, names));
+    } else if (direction !== undefined && direction !== 'outbound') {
+      problems.push({
+        file: source,
+        path: pointer('campaigns', i, 'channel'),
+        code: 'CONFIG_INVALID_VALUE',
+        message: `channel "${campaign.channel}" is ${direction}; a campaign sends on an outbound channel`,
+      });
+    }
+    for (const field of ['issues', 'groups', 'actions'] as const) {
+      campaign.scope?.[field]?.forEach((name, n) => {
+        const path = pointer('campaigns', i, 'scope', field, n);
+        problems.push(...reference(source, path, field.slice(0, -1), name, known[field]));
+      });
+    }
   }
   return problems;
 }

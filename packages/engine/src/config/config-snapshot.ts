@@ -1,4 +1,6 @@
 // The frozen, compiled config a decision runs on: actions with their compiled rules, policy, models, arbitration.
+import type { CompiledCampaign } from '../campaigns/campaign-types.js';
+import type { CampaignSpec } from '../campaigns/campaigns-schema.js';
 import type { FeatureSet, FeaturesFile } from '../features/index.js';
 import type { ContactPolicy, ContactPolicyConfig } from '../policy/index.js';
 import type { CompiledRule } from '../rules/index.js';
@@ -43,12 +45,16 @@ export interface ConfigSnapshot {
   readonly channelActions: ReadonlyMap<string, readonly CompiledAction[]>;
   readonly channels: readonly string[];
   readonly arbitration: Readonly<ArbitrationFile>;
+  /** The compiled contact policy; its `horizonMs` also covers the campaign caps' windows. */
   readonly policy: ContactPolicy;
   readonly models: ReadonlyMap<string, PropensityModel>;
   /** Features derived from events (features.yaml), folded by `engine.ingest` and seen by rules as facts. */
   readonly features: FeatureSet;
   /** Triggers (triggers.yaml), for the trigger runner. */
   readonly triggers: readonly CompiledTrigger[];
+  /** Campaigns (campaigns.yaml), in file order, for the campaign runner and the scheduler. */
+  readonly campaigns: readonly CompiledCampaign[];
+  readonly campaignById: ReadonlyMap<string, CompiledCampaign>;
   /** The validated files, defaults applied, frozen: what analysts and the API read back. */
   readonly sources: Readonly<{
     actions: readonly Readonly<ActionSpec>[];
@@ -58,5 +64,6 @@ export interface ConfigSnapshot {
     models: readonly Readonly<ModelManifest>[];
     features: Readonly<FeaturesFile>;
     triggers: readonly Readonly<TriggerSpec>[];
+    campaigns: readonly Readonly<CampaignSpec>[];
   }>;
 }

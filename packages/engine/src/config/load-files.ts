@@ -19,6 +19,7 @@ const KINDS = [
   { key: 'models', name: 'models', required: false },
   { key: 'features', name: 'features', required: false },
   { key: 'triggers', name: 'triggers', required: false },
+  { key: 'campaigns', name: 'campaigns', required: false },
 ] as const;
 
 /**
@@ -64,6 +65,7 @@ export async function readConfigDir(dir: string): Promise<ConfigInput> {
   if (sources.models) input.models = sources.models;
   if (sources.features) input.features = sources.features;
   if (sources.triggers) input.triggers = sources.triggers;
+  if (sources.campaigns) input.campaigns = sources.campaigns;
   return input;
 }
 

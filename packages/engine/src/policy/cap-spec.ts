@@ -11,6 +11,11 @@ export interface CapFilter {
   readonly issue?: readonly string[];
   readonly group?: readonly string[];
   readonly action?: readonly string[];
+  /**
+   * Only records whose decision id starts with this (a campaign's caps: `cmp:<campaignId>:`). Policy rules never set
+   * it; it lets a limit count one campaign's contacts, whatever their channel, issue or action.
+   */
+  readonly decisionPrefix?: string;
 }
 
 /**
@@ -129,5 +134,6 @@ export function recordCounts(cap: CapSpec, record: ContactRecord): boolean {
   if (filter.issue && !filter.issue.includes(record.issue)) return false;
   if (filter.group && !filter.group.includes(record.group)) return false;
   if (filter.action && !filter.action.includes(record.actionId)) return false;
+  if (filter.decisionPrefix !== undefined && !record.decisionId.startsWith(filter.decisionPrefix)) return false;
   return keyOf(cap.per)(record) === cap.key;
 }

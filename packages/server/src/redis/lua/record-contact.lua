@@ -9,7 +9,8 @@
 -- ARGV[4]  horizon ms: records older than the newest record minus this are trimmed
 -- ARGV[5]  the most records kept per subscriber (the oldest go first)
 -- ARGV[6]  the key's TTL in ms, renewed on every write
--- ARGV[7]  the limits: a JSON array of the engine's CapSpec; empty for a plain record
+-- ARGV[7]  the limits: a JSON array of the engine's CapSpec; empty for a plain record. A filter's `decisionPrefix`
+--          (a campaign's caps) counts only records whose decisionId (member[3]) starts with it.
 -- Returns {1} when recorded (or already there), {0, capId, count, max} when a limit refused.
 local key = KEYS[1]
 local member = ARGV[1]
@@ -48,12 +49,14 @@ if #caps > 0 then
     local since = now - cap.windowMs
     local channels, issues = set(cap.filter.channel), set(cap.filter.issue)
     local groups, actions = set(cap.filter.group), set(cap.filter.action)
+    local prefix = cap.filter.decisionPrefix
     local field = perField[cap.per]
     local count = 0
     for _, r in ipairs(records) do
       if r[2] > since and r[8] == cap.outcome and (r[9] == 0 or cap.countMandatory)
         and (channels == nil or channels[r[7]]) and (issues == nil or issues[r[5]])
         and (groups == nil or groups[r[6]]) and (actions == nil or actions[r[4]])
+        and (prefix == nil or string.sub(r[3], 1, #prefix) == prefix)
         and (field == nil or r[field] == cap.key) then
         count = count + 1
       end
