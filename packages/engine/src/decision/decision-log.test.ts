@@ -41,6 +41,26 @@ describe('InMemoryDecisionLog', () => {
     expect(log.retention).toBe('the last 2 decisions');
   });
 
+  it('keeps the last N over many rounds, and a decision remembered again keeps its place and its count', () => {
+    const log = new InMemoryDecisionLog(3);
+    for (let i = 0; i < 1_000; i++) log.remember(`d${i}`, logged(`S${i}`));
+    expect(log.size).toBe(3);
+    expect(['d996', 'd997', 'd998', 'd999'].map((id) => log.get(id)?.subscriberId)).toEqual([
+      undefined,
+      'S997',
+      'S998',
+      'S999',
+    ]);
+    log.remember('d998', logged('again'));
+    log.remember('d1000', logged('S1000'));
+    expect([log.get('d997'), log.get('d998')?.subscriberId, log.get('d1000')?.subscriberId]).toEqual([
+      undefined,
+      'again',
+      'S1000',
+    ]);
+    expect(log.size).toBe(3);
+  });
+
   it('is the engine default: an unknown decision id gets UNKNOWN_DECISION naming what the log keeps', async () => {
     const engine = await engineWith({ decisionLogSize: 10 });
     expect(await engine.recordOutcome({ decisionId: 'nope', actionId: 'topup-5gb', outcome: 'click' })).toEqual({

@@ -29,16 +29,26 @@ export interface DecisionLog {
 /** A bounded map of recent decisions: when full, the oldest is forgotten (its outcomes then get UNKNOWN_DECISION). */
 export class InMemoryDecisionLog implements DecisionLog {
   private readonly entries = new Map<string, LoggedDecision>();
+  /**
+   * Ids in the order they came, in a ring: the slot to write next holds the oldest. Not `entries.keys().next()`:
+   * once the Map is full, V8 walks over every deleted entry before the first live one (10-45 µs a call at 100,000).
+   */
+  private readonly order: (string | undefined)[];
+  private next = 0;
   readonly retention: string;
 
   constructor(readonly capacity = 100_000) {
     this.retention = `the last ${capacity} decisions`;
+    this.order = new Array(Math.max(1, capacity));
   }
 
   remember(decisionId: string, decision: LoggedDecision): void {
-    if (this.entries.size >= this.capacity) {
-      const oldest = this.entries.keys().next();
-      if (!oldest.done) this.entries.delete(oldest.value);
+    // A decision remembered again (a resumed campaign run) keeps its place.
+    if (!this.entries.has(decisionId)) {
+      const oldest = this.order[this.next];
+      if (oldest !== undefined) this.entries.delete(oldest);
+      this.order[this.next] = decisionId;
+      this.next = (this.next + 1) % this.order.length;
     }
     this.entries.set(decisionId, decision);
   }
