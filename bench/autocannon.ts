@@ -14,6 +14,8 @@ export interface LoadOptions {
   url: string;
   connections: number;
   seconds: number;
+  /** Stop after this many requests instead (a warm-up that must reach a count). */
+  amount?: number;
   request: LoadRequest;
 }
 
@@ -58,7 +60,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
       {
         url: options.url,
         connections: options.connections,
-        duration: options.seconds,
+        ...(options.amount === undefined ? { duration: options.seconds } : { amount: options.amount }),
         pipelining: 1,
         requests: [options.request],
       },

@@ -1,15 +1,21 @@
-// Benchmark: decisions over HTTP (POST /v1/decisions) against the real server, loaded and unloaded, with GET /health
-// measured the same way in the same run as the baseline.
+// Benchmark: decisions over HTTP (POST /v1/decisions) against the real server, on its Fastify port and on the stream
+// port's uWebSockets.js HTTP route, loaded and unloaded, with GET /health measured the same way in the same run as
+// the baseline.
 import { type LoadRequest, type LoadResult, runLoad } from './autocannon.js';
 import { type ServerUnderTest, startServerProcess } from './server-process.js';
-import type { BenchResult, BenchRow } from './types.js';
+import type { BenchRatio, BenchResult, BenchRow } from './types.js';
 
 export interface HttpBenchOptions {
   /** Seconds per measured case (default 10). */
   seconds?: number;
-  /** Connections for the loaded cases (default 64). */
-  connections?: number;
+  /** Connections for the loaded cases (default 64 and 32). */
+  connections?: readonly number[];
 }
+
+type Port = 'Fastify' | 'uWS';
+
+/** Decisions made before measuring: past the in-memory decision log's 100,000. */
+const WARM_UP = 110_000;
 
 /** A decide for a random subscriber of the demo population on the app channel: each request a different profile. */
 export function decideRequest(server: ServerUnderTest): LoadRequest {
@@ -26,53 +32,93 @@ export function randomDecide(subscribers: number): { subscriberId: string; chann
   return { subscriberId: `SUB-${String(n).padStart(8, '0')}`, channel: 'app' };
 }
 
+/** The stream port's HTTP base URL (it serves POST /v1/decisions over uWS HTTP too). */
+export function streamHttpUrl(server: ServerUnderTest): string {
+  const url = new URL(server.wsUrl);
+  return `http://${url.host}`;
+}
+
 /**
  * The server runs in its own process (one core), autocannon in this one (the other core): the issue's set-up of a
  * load generator sharing the 2-core machine. Closed loop: each connection sends its next request on the answer.
+ * At each connection count the two ports are measured back to back, so a neighbour's load lands on both.
  */
 export async function benchHttp(options: HttpBenchOptions = {}): Promise<BenchResult> {
   const seconds = options.seconds ?? 10;
-  const connections = options.connections ?? 64;
+  const loads = options.connections ?? [64, 32];
   const server = await startServerProcess();
   try {
     const decide = decideRequest(server);
     const health: LoadRequest = { method: 'GET', path: '/health' };
-    const load = (request: LoadRequest, c: number, s = seconds) =>
-      runLoad({ url: server.url, connections: c, seconds: s, request });
+    const urls: Record<Port, string> = { Fastify: server.url, uWS: streamHttpUrl(server) };
+    const load = (port: Port, request: LoadRequest, connections: number, s = seconds) =>
+      runLoad({ url: urls[port], connections, seconds: s, request });
 
-    await load(decide, connections, 3); // warm-up: JIT, caches, the decision log filling
-    const healthLoaded = await load(health, connections);
-    const decideLoaded = await load(decide, connections);
-    // Closed loop, latency is connections / throughput (Little's law): fewer connections show the other end of it.
-    const decideQuarter = await load(decide, Math.max(1, connections / 4));
-    const healthAlone = await load(health, 1);
-    const decideAlone = await load(decide, 1);
+    // Warm-up: JIT and caches on both ports, and the server's in-memory decision log (the last 100,000 decisions)
+    // filled, so every case runs in the steady state of a server that has been up a while: a decision also evicts
+    // the oldest logged one from then on, and a case measured while the log fills would look cheaper than it is.
+    for (const port of ['Fastify', 'uWS'] as const) {
+      await runLoad({ url: urls[port], connections: loads[0]!, seconds: 0, amount: WARM_UP / 2, request: decide });
+    }
 
-    const rows: BenchRow[] = [
-      row(`GET /health (baseline), ${connections} connections`, healthLoaded),
-      row(`POST /v1/decisions, app, ${connections} connections`, decideLoaded),
-      row(`POST /v1/decisions, app, ${Math.max(1, connections / 4)} connections`, decideQuarter),
-      row('GET /health (baseline), 1 connection', healthAlone),
-      row('POST /v1/decisions, app, 1 connection', decideAlone),
-    ];
-    return {
-      name: `HTTP decisions (real server, ${server.subscribers.toLocaleString('en-US')} subscribers, autocannon, ${seconds} s per case)`,
-      rows,
-      ratios: [
-        { name: `HTTP decisions/s at ${connections} connections`, value: decideLoaded.requestsPerSec, target: 10_000 },
+    const rows: BenchRow[] = [];
+    const ratios: BenchRatio[] = [];
+    for (const connections of loads) {
+      const baseline = await load('Fastify', health, connections);
+      rows.push(row(`GET /health (baseline), Fastify, ${connections} connections`, baseline));
+      const measured = {} as Record<Port, LoadResult>;
+      for (const port of ['Fastify', 'uWS'] as const) {
+        measured[port] = await load(port, decide, connections);
+        rows.push(row(`POST /v1/decisions, ${port}, ${connections} connections`, measured[port]));
+      }
+      for (const port of ['Fastify', 'uWS'] as const) {
+        const m = measured[port];
+        ratios.push(
+          { name: `${port} decisions/s at ${connections} connections`, value: m.requestsPerSec, target: 10_000 },
+          {
+            name: `${port} decide p99 at ${connections} connections (ms)`,
+            value: m.p99Us / 1_000,
+            target: 10,
+            better: 'lower',
+          },
+          {
+            name: `${port} decide vs /health throughput, ${connections} connections`,
+            value: m.requestsPerSec / baseline.requestsPerSec,
+          },
+        );
+      }
+      ratios.push(
         {
-          name: `HTTP decide p99 at ${connections} connections (ms)`,
-          value: decideLoaded.p99Us / 1_000,
-          target: 10,
+          name: `uWS / Fastify decisions/s, ${connections} connections`,
+          value: measured.uWS.requestsPerSec / measured.Fastify.requestsPerSec,
+        },
+        {
+          name: `uWS / Fastify decide p99, ${connections} connections`,
+          value: measured.uWS.p99Us / measured.Fastify.p99Us,
           better: 'lower',
         },
-        { name: 'HTTP decide p99, 1 connection (ms)', value: decideAlone.p99Us / 1_000, target: 1, better: 'lower' },
+      );
+    }
+
+    // Closed loop, one connection: the unloaded latency.
+    const healthAlone = await load('Fastify', health, 1);
+    rows.push(row('GET /health (baseline), Fastify, 1 connection', healthAlone));
+    for (const port of ['Fastify', 'uWS'] as const) {
+      const alone = await load(port, decide, 1);
+      rows.push(row(`POST /v1/decisions, ${port}, 1 connection`, alone));
+      ratios.push(
+        { name: `${port} decide p99, 1 connection (ms)`, value: alone.p99Us / 1_000, target: 1, better: 'lower' },
         {
-          name: 'decide vs /health throughput, loaded',
-          value: decideLoaded.requestsPerSec / healthLoaded.requestsPerSec,
+          name: `${port} decide vs /health p50, 1 connection`,
+          value: alone.p50Us / healthAlone.p50Us,
+          better: 'lower',
         },
-        { name: 'decide vs /health p50, 1 connection', value: decideAlone.p50Us / healthAlone.p50Us, better: 'lower' },
-      ],
+      );
+    }
+    return {
+      name: `HTTP decisions, Fastify port and the stream port's uWS HTTP (real server, ${server.subscribers.toLocaleString('en-US')} subscribers, autocannon, ${seconds} s per case)`,
+      rows,
+      ratios,
     };
   } finally {
     await server.stop();
@@ -96,5 +142,6 @@ function row(name: string, result: LoadResult): BenchRow {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(JSON.stringify(await benchHttp({ seconds: Number(process.argv[2] ?? 10) }), null, 2));
+  const connections = process.argv[3]?.split(',').map(Number);
+  console.log(JSON.stringify(await benchHttp({ seconds: Number(process.argv[2] ?? 10), connections }), null, 2));
 }

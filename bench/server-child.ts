@@ -1,4 +1,6 @@
 // The server under test for the HTTP and WebSocket benchmarks, in its own process so the load generator gets the other core.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../packages/server/src/serve.js';
 
@@ -17,6 +19,30 @@ const server = await startServer({
 });
 const key = server.keys.find((k) => k.role === 'agent')?.key;
 process.stdout.write(`READY ${JSON.stringify({ url: server.url, wsUrl: server.wsUrl, key, subscribers: count })}\n`);
+
+// ARBITER_BENCH_PROFILE=<file>: SIGUSR2 starts a CPU profile, the next SIGUSR2 writes it (only the measured window,
+// not the start-up).
+const profileFile = process.env.ARBITER_BENCH_PROFILE;
+if (profileFile) {
+  let session: Session | undefined;
+  process.on('SIGUSR2', () => {
+    void (async () => {
+      if (!session) {
+        session = new Session();
+        session.connect();
+        await session.post('Profiler.setSamplingInterval', { interval: 200 });
+        await session.post('Profiler.enable');
+        await session.post('Profiler.start');
+        return;
+      }
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(profileFile, JSON.stringify(profile));
+      session.disconnect();
+      session = undefined;
+      process.stdout.write('PROFILED\n');
+    })();
+  });
+}
 
 const stop = () => {
   void server.close().then(() => process.exit(0));

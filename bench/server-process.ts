@@ -10,12 +10,17 @@ export interface ServerUnderTest {
   /** An agent key: it may decide (channel role) and subscribe. */
   key: string;
   subscribers: number;
+  /** The child's process id (SIGUSR2 starts and stops a CPU profile when ARBITER_BENCH_PROFILE names a file). */
+  pid: number;
   stop(): Promise<void>;
 }
 
-/** The real server (`startServer`, demo population) on free ports, in a child process. */
-export function startServerProcess(subscribers = 20_000): Promise<ServerUnderTest> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, String(subscribers)], {
+/**
+ * The real server (`startServer`, demo population) on free ports, in a child process. `nodeArgs` go to its node
+ * (`--cpu-prof` to profile it; the profile is written when it stops).
+ */
+export function startServerProcess(subscribers = 20_000, nodeArgs: readonly string[] = []): Promise<ServerUnderTest> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', CHILD, String(subscribers)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const stop = () =>
@@ -32,7 +37,7 @@ export function startServerProcess(subscribers = 20_000): Promise<ServerUnderTes
       if (line === undefined) return;
       child.stdout.off('data', onData);
       child.stdout.resume(); // anything printed later is dropped, not left to fill the pipe
-      resolve({ ...(JSON.parse(line) as Omit<ServerUnderTest, 'stop'>), stop });
+      resolve({ ...(JSON.parse(line) as Omit<ServerUnderTest, 'stop' | 'pid'>), pid: child.pid ?? 0, stop });
     };
     child.stdout.on('data', onData);
     child.once('error', reject);

@@ -1,12 +1,15 @@
 // Starts the whole server: the runtime, the HTTP app on its port, the WebSocket stream on another, the config
 // watch; and stops it gracefully (no new requests, in-flight ones finish, buffered outcomes flushed).
 import type { FastifyInstance } from 'fastify';
+import { campaignService } from './campaigns/campaign-service.js';
 import { decide } from './handlers/decide.js';
 import { type AppOptions, buildApp } from './http/app.js';
 import type { LogOptions } from './http/logging.js';
+import { decideRoute } from './http/routes/decision-routes.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime/runtime.js';
 import { type StartupKeys, startupKeys } from './runtime/startup-keys.js';
 import { ApiKeyStore, type CreatedApiKey } from './security/api-keys.js';
+import { createGate } from './security/gate.js';
 import { isRole, roleAllows } from './security/roles.js';
 import { startStreamServer } from './ws/stream-server.js';
 import type { StreamServer, StreamServerOptions } from './ws/stream-types.js';
@@ -31,6 +34,10 @@ export interface ServeOptions {
   wsPort?: number | false;
   /** Reload the config when a rules file changes (default true). */
   watch?: boolean;
+  /** Where campaign run directories live (default `runs`). */
+  runsDir?: string;
+  /** Start each scheduled campaign at its cron times (default true). */
+  schedule?: boolean;
   logger?: LogOptions | false;
   requestLogging?: AppOptions['requestLogging'];
   cors?: AppOptions['cors'];
@@ -48,6 +55,8 @@ export interface RunningServer {
   url: string;
   docsUrl: string;
   metricsUrl: string;
+  /** GET: the campaigns with their next and last runs. */
+  campaignsUrl: string;
   /** ws://host:port/v1/stream, when the stream runs. */
   wsUrl?: string;
   runtime: Runtime;
@@ -74,14 +83,18 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     keys,
     ...options.runtime,
   });
+  // Before the app: its campaign routes use this service (its runs directory, its schedule).
+  campaignService(runtime, { runsDir: options.runsDir ?? 'runs', schedule: options.schedule ?? true });
   let app: FastifyInstance | undefined;
   let stream: StreamServer | undefined;
+  // One gate for both ports: the same keys and roles, and one rate budget per key whichever port it calls.
+  const gate = createGate({ keys: runtime.keys, ...options.auth });
   try {
     app = await buildApp(runtime, {
       logger: options.logger,
       requestLogging: options.requestLogging,
       cors: options.cors,
-      auth: options.auth,
+      gate,
       bodyLimit: options.bodyLimit,
       maxDepth: options.maxDepth,
     });
@@ -93,7 +106,15 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     const port = typeof address === 'object' && address ? address.port : (options.port ?? 8080);
     if (options.wsPort !== false) {
       const wsPort = options.wsPort ?? (options.port === 0 ? 0 : port + 1);
-      stream = await startStreamServer({ ...options.stream, runtime: streamRuntime(runtime), port: wsPort, host });
+      // The stream port serves POST /v1/decisions over uWS HTTP too: the same route, gate and body limits.
+      const http = { runtime, gate, routes: [decideRoute], bodyLimit: options.bodyLimit, maxDepth: options.maxDepth };
+      stream = await startStreamServer({
+        ...options.stream,
+        runtime: streamRuntime(runtime),
+        port: wsPort,
+        host,
+        http,
+      });
     }
     const url = `http://${urlHost(host)}:${port}`;
     let closing: Promise<void> | undefined;
@@ -101,6 +122,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       url,
       docsUrl: `${url}/docs`,
       metricsUrl: `${url}/metrics`,
+      campaignsUrl: `${url}/v1/campaigns`,
       runtime,
       app,
       keys: created,

@@ -102,6 +102,33 @@ describe('bad HTTP requests', () => {
     expect(health.status).toBe(200);
   });
 
+  it('the stream port answers every generated bad POST /v1/decisions exactly as the HTTP port does', async () => {
+    const streamBase = `http://${new URL(server.wsUrl!).host}`;
+    const differences: { category: string; name: string; problem: string }[] = [];
+    let compared = 0;
+    for (const bad of badHttpRequests(HTTP_ON_SOCKET * 3, SEED + 2, ctx)) {
+      if (bad.method !== 'POST' || bad.url !== '/v1/decisions') continue;
+      const init = {
+        method: 'POST',
+        headers: bad.headers,
+        ...(bad.payload === undefined ? {} : { body: bad.payload }),
+      };
+      const answers = [];
+      for (const base of [server.url, streamBase]) {
+        const res = await fetch(`${base}${bad.url}`, init);
+        answers.push({ status: res.status, body: parse(await res.text()) });
+      }
+      const [fastify, uws] = answers;
+      if (JSON.stringify(uws) !== JSON.stringify(fastify)) {
+        const problem = `HTTP port ${JSON.stringify(fastify).slice(0, 200)}, stream port ${JSON.stringify(uws).slice(0, 200)}`;
+        differences.push({ category: bad.category, name: bad.name, problem });
+      }
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(50);
+    expect(differences.length, summarise(differences)).toBe(0);
+  });
+
   it('answers malformed HTTP itself (not a request the app ever sees) with a 4xx and keeps serving', async () => {
     const host = 'Host: 127.0.0.1\r\n';
     const raw = [

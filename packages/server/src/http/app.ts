@@ -4,16 +4,18 @@ import { readFileSync } from 'node:fs';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyReply, LogController } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { metricsPlugin } from '../metrics/metrics-plugin.js';
 import type { Runtime } from '../runtime/runtime.js';
 import { authPlugin } from '../security/auth-plugin.js';
+import type { Gate } from '../security/gate.js';
 import type { RateLimit } from '../security/rate-limiter.js';
 import { answerFor, registerErrorHandling } from './error-handler.js';
 import { errorBody } from './errors.js';
 import { registerJsonBody } from './json-body.js';
-import { type LogOptions, loggerOptions } from './logging.js';
+import { type LogOptions, loggerOptions, OneLinePerRequest } from './logging.js';
 import { auditRoutes } from './routes/audit-routes.js';
+import { campaignRoutes } from './routes/campaign-routes.js';
 import { configRoutes } from './routes/config-routes.js';
 import { decisionRoutes } from './routes/decision-routes.js';
 import { eventRoutes } from './routes/event-routes.js';
@@ -25,7 +27,7 @@ import { typeBoxValidator } from './validation.js';
 export interface AppOptions {
   /** pino level and stream (default info on stdout, every line MSISDN-masked); false: no logs. */
   logger?: LogOptions | false;
-  /** Log a line per request and response (default true); the benchmarks turn it off. */
+  /** Log a line per request, when it is answered (default true); the benchmarks turn it off. */
   requestLogging?: boolean;
   /** Origins allowed to call from a browser: a list, `true` for any, `false` (default) for none. */
   cors?: { origins: string[] | boolean };
@@ -35,6 +37,8 @@ export interface AppOptions {
   maxDepth?: number;
   /** API keys: `required: false` lets requests without a key act as an admin (a local demo only). */
   auth?: { required?: boolean; rateLimit?: RateLimit };
+  /** A gate shared with the stream port's HTTP routes (one rate budget per key); `auth` is then not used. */
+  gate?: Gate;
   /** Trust `X-Forwarded-*` from a proxy in front (Fastify's trustProxy). */
   trustProxy?: boolean | string | string[];
 }
@@ -56,7 +60,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   const bodyLimit = options.bodyLimit ?? 64 * KIB;
   const app = Fastify({
     logger: loggerOptions(options.logger),
-    logController: new LogController({ disableRequestLogging: options.requestLogging === false }),
+    logController: new OneLinePerRequest({ disableRequestLogging: options.requestLogging === false }),
     bodyLimit,
     trustProxy: options.trustProxy ?? false,
     // Our own 503 below answers in the API's error shape.
@@ -79,7 +83,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   await app.register(swaggerUi, { routePrefix: '/docs' });
   documentRoles(app);
 
-  await app.register(authPlugin, { keys: runtime.keys, ...options.auth });
+  await app.register(authPlugin, { keys: runtime.keys, ...options.auth, gate: options.gate });
   await app.register(metricsPlugin, { metrics: runtime.metrics });
 
   await app.register(healthRoutes, { runtime });
@@ -89,6 +93,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   await app.register(configRoutes, { runtime });
   await app.register(keyRoutes, { runtime });
   await app.register(auditRoutes, { runtime });
+  await app.register(campaignRoutes, { runtime });
   return app;
 }
 
@@ -134,7 +139,8 @@ function openApiBase() {
         'Real-time next-best-action decisions for telecom operators: decide, send events and outcomes, read the ' +
         'subscriber 360 view and the action catalog, simulate, and manage config and API keys. Every error is ' +
         '`{ error: { code, message, field? } }` with a code from docs/errors.md. The WebSocket stream is at ' +
-        '`/v1/stream` on the stream port.',
+        '`/v1/stream` on the stream port, which also answers POST /v1/decisions (the same route, over ' +
+        'uWebSockets.js HTTP).',
     },
     components: {
       securitySchemes: {

@@ -2,6 +2,7 @@
 // content type, body too large, ...) are turned into the API's codes; only a fault of the server is a 500.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type ErrorBody, errorBody, statusOf } from './errors.js';
+import { bodyMessages } from './json-body.js';
 
 /** Fastify's codes for a bad request, as the API's codes. */
 const FASTIFY_CODES: Readonly<Record<string, string>> = {
@@ -81,13 +82,11 @@ export function answerFor(
 function messageFor(code: string, error: ErrorLike, limits: { bodyLimit: number }): string {
   switch (code) {
     case 'BODY_TOO_LARGE':
-      return `the body is larger than ${limits.bodyLimit} bytes`;
+      return bodyMessages.tooLarge(limits.bodyLimit);
     case 'UNSUPPORTED_MEDIA_TYPE':
-      return 'send the body as application/json';
+      return bodyMessages.mediaType;
     case 'BODY_INVALID_JSON':
-      return error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
-        ? 'the body is empty; send a JSON object'
-        : 'the body is not valid JSON (or has a __proto__ or constructor.prototype key)';
+      return error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? bodyMessages.empty : bodyMessages.invalid;
     default:
       return error.message ?? 'bad request';
   }

@@ -1,5 +1,6 @@
 // Log lines without subscriber phone numbers: every line the server logs is masked on its way to the stream, so an
-// MSISDN in a URL, a message, an error or an outbound send never reaches the log whole.
+// MSISDN in a URL, a message, an error or an outbound send never reaches the log whole. And one line per request.
+import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 
 /** What the server's logger writes to (stdout by default; a test captures it). */
 export interface LogStream {
@@ -45,4 +46,20 @@ export function maskingStream(target: LogStream): LogStream {
 export function loggerOptions(options: LogOptions | false | undefined): false | { level: string; stream: LogStream } {
   if (options === false) return false;
   return { level: options?.level ?? 'info', stream: maskingStream(options?.stream ?? process.stdout) };
+}
+
+/**
+ * Fastify's request logging in one line per request instead of two: no `incoming request` line, and the
+ * `request completed` (or `request errored`) line carries the request (method, URL, host, remote address) as well as
+ * the status and time. A request log line costs about 10 µs of a decision's ~100 (serialised, then masked).
+ */
+export class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (this.isLogDisabled(request)) return;
+    if (error)
+      reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
+    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
 }

@@ -1,7 +1,8 @@
 // The operators' KPIs as a Prometheus registry: per endpoint traffic and times, per action uptake, decision stage timings.
 import type { Decision, Outcome } from '@arbiter/engine';
-import { collectDefaultMetrics, Histogram, type Registry as PromRegistry, Registry } from 'prom-client';
+import { collectDefaultMetrics, type Registry as PromRegistry, Registry } from 'prom-client';
 import { BoundedMap } from './bounded-map.js';
+import { BucketHistogram } from './bucket-histogram.js';
 import { collected, type Row } from './collected-metric.js';
 import { type EndpointStats, EndpointTable, recordResponse } from './endpoint-stats.js';
 
@@ -179,14 +180,14 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     () => [...streamEvents].map(([event, c]): Row => [{ event }, c.n]),
   );
 
-  const stageHistogram = new Histogram({
-    name: 'arbiter_decision_stage_seconds',
-    help: 'Time per decision stage (decision.timings), in seconds.',
-    labelNames: ['stage'],
-    buckets: STAGE_BUCKETS,
-    registers: [registry],
-  });
-  const stageObservers = STAGES.map((stage) => [stage, stageHistogram.labels(stage)] as const);
+  const stageHistogram = new BucketHistogram(
+    registry,
+    'arbiter_decision_stage_seconds',
+    'Time per decision stage (decision.timings), in seconds.',
+    'stage',
+    STAGES,
+    STAGE_BUCKETS,
+  );
 
   return {
     registry,
@@ -204,9 +205,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       for (const entry of decision.degraded) degraded.get(entry.reason).n++;
       const timings = decision.timings as unknown as Record<string, unknown> | undefined;
       if (!timings) return;
-      for (const [stage, observer] of stageObservers) {
-        const ms = timings[stage];
-        if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0) observer.observe(ms / 1000);
+      for (let stage = 0; stage < STAGES.length; stage++) {
+        const ms = timings[STAGES[stage]!];
+        if (typeof ms === 'number') stageHistogram.observe(stage, ms / 1000);
       }
     },
     outcome(actionId, outcome) {

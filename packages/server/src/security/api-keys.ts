@@ -37,13 +37,18 @@ interface KeysFile {
 }
 
 const FORMAT = 'arbiter-api-keys/1';
+/** Keys remembered as verified (one per key id at most, as a key id has one secret); past it the cache starts over. */
+const VERIFIED_MAX = 10_000;
 // Generated ids are 16 hex digits, secrets 43 base64url characters (256 bits); keys from outside may vary a little.
 const KEY_PATTERN = /^ak_([0-9a-z]{4,32})_([A-Za-z0-9_-]{32,128})$/;
 const MAX_KEY_LENGTH = 3 + 32 + 1 + 128;
 
 /**
  * API keys in memory, stored as SHA-256 of pepper and key. A fast hash is enough: the secrets are 256 random bits,
- * so there is nothing to brute-force, and verification runs on every request (about 1 µs; an HMAC object costs 3).
+ * so there is nothing to brute-force. A key that verified is remembered by its text, so the next request with it
+ * costs a Map lookup instead of a hash (about 2 µs of the request path); revoking the key forgets it at once.
+ * Only keys that verified are remembered: a wrong key is hashed and compared in constant time every time, and
+ * cannot grow the cache.
  * @example
  * const keys = new ApiKeyStore({ file: 'data/api-keys.json', pepper: process.env.ARBITER_KEY_PEPPER });
  * const { key } = keys.create('channel', 'web'); // give `key` to the web team; it is not stored
@@ -51,6 +56,8 @@ const MAX_KEY_LENGTH = 3 + 32 + 1 + 128;
  */
 export class ApiKeyStore {
   readonly #keys = new Map<string, StoredKey>();
+  /** Key text -> its caller, for keys that verified (frozen: every request of a key shares it). */
+  readonly #verified = new Map<string, Readonly<Caller>>();
   readonly #pepper: string;
   readonly #file: string | undefined;
   readonly #now: () => Date;
@@ -82,17 +89,23 @@ export class ApiKeyStore {
   }
 
   /** The caller a key belongs to, or undefined for a malformed, unknown or revoked key. Constant-time compare. */
-  verify(key: string | undefined): Caller | undefined {
+  verify(key: string | undefined): Readonly<Caller> | undefined {
     if (!key || key.length > MAX_KEY_LENGTH) return undefined;
+    const known = this.#verified.get(key);
+    if (known) return known;
     const id = KEY_PATTERN.exec(key)?.[1];
     const stored = id === undefined ? undefined : this.#keys.get(id);
     if (!stored || !crypto.timingSafeEqual(stored.hash, this.#hash(key))) return undefined;
-    return { id: stored.id, role: stored.role, name: stored.name };
+    const caller = Object.freeze({ id: stored.id, role: stored.role, name: stored.name });
+    if (this.#verified.size >= VERIFIED_MAX) this.#verified.clear();
+    this.#verified.set(key, caller);
+    return caller;
   }
 
   /** Revokes a key at once (the next request with it is refused); false when there is no such key. */
   revoke(id: string): boolean {
     if (!this.#keys.delete(id)) return false;
+    for (const [key, caller] of this.#verified) if (caller.id === id) this.#verified.delete(key);
     this.#write();
     return true;
   }

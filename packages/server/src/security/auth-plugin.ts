@@ -1,11 +1,11 @@
 // The Fastify auth plugin: every route with `config: { role }` needs a key of that role or above, within its rate.
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, onRequestHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ApiKeyStore } from './api-keys.js';
-import { authErrorStatus } from './auth-errors.js';
-import { type AuthFailure, authenticate, checkRole, keyFromHeaders } from './authorize.js';
+import { keyFromHeaders } from './authorize.js';
 import type { Caller } from './caller.js';
-import { createRateLimiter, type RateLimit } from './rate-limiter.js';
+import { createGate, forEachGateHeader, type Gate, type GateAnswer } from './gate.js';
+import type { RateLimit } from './rate-limiter.js';
 import type { Role } from './roles.js';
 
 declare module 'fastify' {
@@ -27,46 +27,44 @@ export interface AuthPluginOptions {
   rateLimit?: RateLimit;
   /** Clock for the rate limiter, in ms (tests). */
   now?: () => number;
+  /** A gate made elsewhere, shared with another port (the options above are then not used). */
+  gate?: Gate;
 }
 
 const auth: FastifyPluginAsync<AuthPluginOptions> = async (app, options) => {
-  const { keys, required = true } = options;
-  const limiter = options.rateLimit && createRateLimiter(options.rateLimit, options.now);
+  const gate = options.gate ?? createGate(options);
   app.decorateRequest('caller', undefined);
-  // onRequest runs before the body is read, so a refused request costs no parsing.
-  app.addHook('onRequest', async (request, reply) => {
-    const role = request.routeOptions.config.role;
+  // Each route with a role gets its own hook (public routes none), so the role is known without reading
+  // request.routeOptions (an object built on every read). onRequest runs before the body is read: a refused
+  // request costs no parsing. A sync hook: an async one costs a promise per request.
+  app.addHook('onRoute', (route) => {
+    const role = route.config?.role;
     if (role === undefined) return;
-    const result = authenticate(keys, keyFromHeaders(request.headers), required);
-    if (!result.ok) return refuse(reply, result);
-    const caller = result.caller;
-    request.caller = caller;
-    if (limiter) {
-      const taken = limiter.take(caller.id);
-      reply.header('x-ratelimit-limit', taken.limit).header('x-ratelimit-remaining', taken.remaining);
-      if (!taken.ok) {
-        reply.header('retry-after', taken.retryAfterSeconds);
-        return reply.code(authErrorStatus.RATE_LIMITED).send({
-          error: {
-            code: 'RATE_LIMITED',
-            message: `rate limit of ${taken.limit} requests reached; retry in ${taken.retryAfterSeconds} s`,
-          },
-        });
-      }
-    }
-    const forbidden = checkRole(caller, role);
-    if (forbidden) return refuse(reply, forbidden);
+    const existing = route.onRequest;
+    const hooks = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
+    route.onRequest = [roleHook(gate, role), ...hooks];
   });
 };
 
-function refuse(reply: FastifyReply, failure: AuthFailure): FastifyReply {
-  // RFC 6750: a 401 says which scheme would work.
-  if (failure.status === 401) reply.header('www-authenticate', 'Bearer realm="arbiter"');
-  return reply.code(failure.status).send({ error: failure.error });
+function roleHook(gate: Gate, role: Role): onRequestHookHandler {
+  return (request, reply, done) => {
+    const answer = gate.check(keyFromHeaders(request.headers), role);
+    forEachGateHeader(answer, (name, value) => reply.header(name, value));
+    if (answer.ok) {
+      request.caller = answer.caller;
+      done();
+      return;
+    }
+    refuse(reply, answer);
+  };
+}
+
+function refuse(reply: FastifyReply, answer: Extract<GateAnswer, { ok: false }>): void {
+  reply.code(answer.status).send({ error: answer.error });
 }
 
 /**
- * Checks `request.routeOptions.config.role` on every route; register it before the routes, at the root.
+ * Checks the role of every route with `config: { role }`; register it before the routes, at the root.
  * @example
  * await app.register(authPlugin, { keys, rateLimit: { max: 2000, timeWindow: '1 second' } });
  * app.post('/v1/decisions', { config: { role: 'channel' } }, handler); // request.caller is set in handler

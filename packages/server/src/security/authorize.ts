@@ -19,14 +19,17 @@ export const ANONYMOUS: Readonly<Caller> = Object.freeze({ id: 'anonymous', role
 
 /** The key of `authorization: Bearer <key>`, else of `x-api-key`; undefined when neither carries one. */
 export function keyFromHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): string | undefined {
-  const authorization = headers.authorization;
+  const apiKey = headers['x-api-key'];
+  return keyFrom(headers.authorization as string | undefined, Array.isArray(apiKey) ? apiKey[0] : apiKey);
+}
+
+/** The same from the two header values (a transport that reads headers one by one: uWebSockets.js). */
+export function keyFrom(authorization: string | undefined, apiKey: string | undefined): string | undefined {
   if (typeof authorization === 'string' && /^bearer\s/i.test(authorization)) {
     const key = authorization.slice(7).trim();
     if (key) return key;
   }
-  const apiKey = headers['x-api-key'];
-  const value = Array.isArray(apiKey) ? apiKey[0] : apiKey;
-  return value?.trim() || undefined;
+  return apiKey?.trim() || undefined;
 }
 
 /**

@@ -9,6 +9,7 @@ import { handleFrame } from './stream-messages.js';
 import type { Caller, StreamEvent, StreamServer, StreamServerOptions, StreamStats } from './stream-types.js';
 import { catchUp, refresh } from './subscription-push.js';
 import { SubscriptionRegistry } from './subscription-registry.js';
+import { mountJsonRoutes } from './uws-http.js';
 
 export const STREAM_PATH = '/v1/stream';
 
@@ -44,6 +45,7 @@ export async function startStreamServer(options: StreamServerOptions): Promise<S
   };
   const pending = new Set<Promise<unknown>>();
   const connections = new Set<StreamConnection>();
+  let closing = false;
   const context: StreamContext = {
     runtime,
     registry: new SubscriptionRegistry(runtime.events, (subscription) => refresh(context, subscription)),
@@ -107,7 +109,13 @@ export async function startStreamServer(options: StreamServerOptions): Promise<S
   app.get(STREAM_PATH, (res) => {
     sendError(res, '426 Upgrade Required', 'STREAM_UPGRADE_REQUIRED', 'Open a WebSocket on this path.');
   });
-  app.any('/*', (res) => sendError(res, '404 Not Found', 'ROUTE_NOT_FOUND', `Only ${STREAM_PATH} is served here.`));
+  const served = [STREAM_PATH];
+  if (options.http) {
+    mountJsonRoutes(app, options.http, { closing: () => closing, track: context.track });
+    served.push(...options.http.routes.map((route) => `POST ${route.url}`));
+  }
+  const notFound = `Only ${served.join(' and ')} ${served.length === 1 ? 'is' : 'are'} served here.`;
+  app.any('/*', (res) => sendError(res, '404 Not Found', 'ROUTE_NOT_FOUND', notFound));
 
   return new Promise((resolve, reject) => {
     app.listen(host, options.port ?? 0, (listenSocket: us_listen_socket | false) => {
@@ -123,6 +131,7 @@ export async function startStreamServer(options: StreamServerOptions): Promise<S
         stats: () => ({ ...stats, subscriptions: context.registry.size }),
         close: () => {
           closed ??= (async () => {
+            closing = true;
             uWS.us_listen_socket_close(listenSocket);
             for (const connection of [...connections]) {
               connection.end(streamCloseCodes.STREAM_SERVER_CLOSING, 'STREAM_SERVER_CLOSING');

@@ -1,4 +1,6 @@
 // What the stream server needs from the rest of the server: a decide handler, the profile-changed events, key checks.
+import type { UwsHttpOptions } from './uws-http.js';
+
 /** Roles in rising order: each has what the ones before it have (docs/server-plan.md). */
 export type Role = 'channel' | 'agent' | 'analyst' | 'admin';
 
@@ -67,6 +69,8 @@ export interface StreamServerOptions {
   maxInFlight?: number;
   /** Deepest nesting of objects and arrays in a frame (default 32). */
   maxDepth?: number;
+  /** JSON POST routes served on this port too, over uWS HTTP (`startServer` gives POST /v1/decisions). */
+  http?: UwsHttpOptions;
 }
 
 /** A running stream server. */

@@ -4,7 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { decide } from '../../handlers/decide.js';
 import { simulate } from '../../handlers/simulate.js';
 import type { Runtime } from '../../runtime/runtime.js';
-import { send } from '../reply.js';
+import { plainJson, send } from '../reply.js';
 import { errorResponses } from '../schemas/common.js';
 import { DecisionRequestSchema, DecisionSchema, SimulateRequestSchema } from '../schemas/decision-schemas.js';
 
@@ -14,15 +14,27 @@ export interface DataRouteOptions {
 }
 
 /**
+ * POST /v1/decisions as data: the HTTP port serves it below, the stream port too (over uWS HTTP,
+ * src/ws/uws-http.ts), with the same role, body schema and handler.
+ */
+export const decideRoute = {
+  url: '/v1/decisions',
+  role: 'channel',
+  body: DecisionRequestSchema,
+  handler: decide,
+} as const;
+
+/**
  * @example await app.register(decisionRoutes, { runtime });
  */
 export const decisionRoutes: FastifyPluginAsync<DataRouteOptions> = async (fastify, { runtime }) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   app.post(
-    '/v1/decisions',
+    decideRoute.url,
     {
-      config: { role: 'channel' },
+      config: { role: decideRoute.role },
+      serializerCompiler: plainJson,
       schema: {
         summary: 'Decide the next best actions for a subscriber on a channel',
         description:
@@ -30,11 +42,11 @@ export const decisionRoutes: FastifyPluginAsync<DataRouteOptions> = async (fasti
           'answer has the funnel: every action, the stage it stopped at, and why. Report what happened next with ' +
           'POST /v1/outcomes.',
         tags: ['decisions'],
-        body: DecisionRequestSchema,
+        body: decideRoute.body,
         response: { 200: DecisionSchema, ...errorResponses },
       },
     },
-    async (request, reply) => send(reply, await decide(runtime, request.body, request.caller)),
+    async (request, reply) => send(reply, await decideRoute.handler(runtime, request.body, request.caller)),
   );
 
   app.post(
