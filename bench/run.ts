@@ -4,6 +4,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { generatePopulation } from '@arbiter/engine';
 import { loadConfigDir } from '@arbiter/engine/config-files';
+import { benchCampaign } from './campaign.js';
 import { benchDecide } from './decide.js';
 import { benchHttp } from './http.js';
 import { benchProfiles } from './profiles.js';
@@ -58,6 +59,7 @@ if (!only || only === 'profiles') results.push(await benchProfiles());
 if (!only || only === 'triggers') results.push(await benchTriggers());
 if (!only || only === 'http') results.push(await benchHttp());
 if (!only || only === 'ws') results.push(await benchWs());
+if (!only || only === 'campaign') results.push(await benchCampaign());
 
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}`;
 const report = [`Benchmarks, ${new Date().toISOString().slice(0, 10)}, ${machine}`, '', ...results.map(print)].join(

@@ -4,6 +4,9 @@ import { StreamConnection, type SubscribeOptions, type Subscription } from './st
 import type {
   ActionCatalog,
   ActionFilter,
+  CampaignList,
+  CampaignRunStarted,
+  CampaignRunView,
   Decision,
   DecisionRequest,
   EventAccepted,
@@ -58,6 +61,15 @@ export interface ArbiterClient {
   getSubscriber(subscriberId: string, options?: CallOptions): Promise<SubscriberView>;
   /** GET /v1/actions: the action catalog of the config in force, optionally for one channel, issue or group. */
   listActions(filter?: ActionFilter, options?: CallOptions): Promise<ActionCatalog>;
+  /** GET /v1/campaigns (analyst role): each campaign with its next scheduled start and its live and last runs. */
+  listCampaigns(options?: CallOptions): Promise<CampaignList>;
+  /**
+   * POST /v1/campaigns/:id/runs: a dry run (analyst role) or a real one (admin). Not retried by default: a start
+   * whose answer was lost may have started the run, and a repeat after it ended would start a second one.
+   */
+  startCampaignRun(campaignId: string, run?: { dryRun?: boolean }, options?: CallOptions): Promise<CampaignRunStarted>;
+  /** GET /v1/campaigns/runs/:runId (analyst role): a live run's progress, or a finished run's report. */
+  getCampaignRun(runId: string, options?: CallOptions): Promise<CampaignRunView>;
   /** Fresh recommendations for a subscriber, pushed over the stream whenever an event changes its profile. */
   subscribe(subscriberId: string, options: SubscribeOptions): Subscription;
   /** Ends every subscription and closes the stream. HTTP calls still work. */
@@ -123,6 +135,24 @@ export function createClient(options: ClientOptions): ArbiterClient {
       const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v !== undefined)).toString();
       return httpCall(http, { method: 'GET', path: `/v1/actions${query ? `?${query}` : ''}`, idempotent: true }, call);
     },
+    listCampaigns: (call) => httpCall(http, { method: 'GET', path: '/v1/campaigns', idempotent: true }, call),
+    startCampaignRun: (campaignId, run = {}, call) =>
+      httpCall(
+        http,
+        {
+          method: 'POST',
+          path: `/v1/campaigns/${encodeURIComponent(campaignId)}/runs`,
+          body: { dryRun: run.dryRun ?? false },
+          idempotent: false,
+        },
+        call,
+      ),
+    getCampaignRun: (runId, call) =>
+      httpCall(
+        http,
+        { method: 'GET', path: `/v1/campaigns/runs/${encodeURIComponent(runId)}`, idempotent: true },
+        call,
+      ),
     subscribe: (subscriberId, subscribeOptions) => (stream ?? openStream()).subscribe(subscriberId, subscribeOptions),
     close: () => stream?.close(),
   };

@@ -270,3 +270,137 @@ export interface ActionFilter {
   issue?: string;
   group?: string;
 }
+
+/** Why a campaign run left a subscriber uncontacted (docs/errors.md, "Campaign drop reasons"). */
+export type CampaignDropReason =
+  | 'NOT_IN_SEGMENT'
+  | 'CAMPAIGN_CAP'
+  | 'NO_CANDIDATES'
+  | 'NOT_ELIGIBLE'
+  | 'UNKNOWN_CHANNEL'
+  | 'OPTED_OUT'
+  | 'NO_MARKETING_CONSENT'
+  | 'QUIET_HOURS'
+  | 'SUPPRESSED_AFTER_REJECTS'
+  | 'COOLDOWN'
+  | 'CAP_REACHED'
+  | 'CONTACT_HISTORY_UNAVAILABLE'
+  | 'NOT_SELECTED'
+  | 'DECISION_ERROR'
+  | 'VOLUME_LIMIT'
+  | 'CAP_REACHED_AT_SEND'
+  | 'DELIVERY_FAILED';
+
+export type CampaignRunPhase = 'starting' | 'running' | 'waiting-for-window' | 'done' | 'failed' | 'cancelled';
+
+/** What a campaign run counted so far. */
+export interface CampaignRunCounts {
+  /** Profiles read. */
+  scanned: number;
+  inSegment: number;
+  /** Contacted; in a dry run: would have been. */
+  sent: number;
+  /** Held out as the control group: decided, not contacted. */
+  control: number;
+  dropped: number;
+  /** Sent actions by action id. */
+  byAction: Record<string, number>;
+  /** Dropped subscribers by reason. */
+  byReason: Partial<Record<CampaignDropReason, number>>;
+  /** Sent actions by channel. */
+  byChannel: Record<string, number>;
+  /** Profiles read but unusable (part of `scanned`). */
+  skipped: number;
+}
+
+/** A campaign run's progress: what GET /v1/campaigns/runs/:runId shows while it runs, and each `progress` event. */
+export interface CampaignRunProgress {
+  runId: string;
+  campaignId: string;
+  phase: CampaignRunPhase;
+  dryRun: boolean;
+  counts: CampaignRunCounts;
+  /** The population, when known. */
+  total?: number;
+  /** Subscribers per second. */
+  rate: number;
+  /** Milliseconds left at the current rate. */
+  etaMs?: number;
+  /** When waiting for the send window: when it opens (ISO 8601). */
+  waitingUntil?: string;
+}
+
+/** A finished campaign run. */
+export interface CampaignRunReport extends CampaignRunProgress {
+  configVersion: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  resumed: number;
+  /** A results file path, or `channel:<name>`. */
+  output: string;
+  error?: string;
+  errorCode?: string;
+}
+
+/** Where to follow a run: its progress or report, and its server-sent events. */
+export interface CampaignRunLinks {
+  self: string;
+  events: string;
+}
+
+/** A run in brief, as the campaign list shows the live and the last one. */
+export interface CampaignRunBrief {
+  runId: string;
+  phase: CampaignRunPhase;
+  dryRun: boolean;
+  startedAt?: string;
+  finishedAt?: string;
+  sent?: number;
+}
+
+/** One campaign of GET /v1/campaigns. */
+export interface CampaignSummary {
+  id: string;
+  description?: string;
+  channel: string;
+  /** The segment condition in brief (`everyone` without one). */
+  segment: string;
+  limit: number;
+  output: string;
+  schedule?: { cron: string; timeZone: string };
+  /** The next scheduled start (ISO 8601). */
+  nextRun?: string;
+  volumeLimit?: number;
+  /** Share of the segment held out, 0..0.5. */
+  controlGroup: number;
+  activeRun?: CampaignRunBrief;
+  lastRun?: CampaignRunBrief;
+}
+
+/** GET /v1/campaigns. */
+export interface CampaignList {
+  configVersion: string;
+  campaigns: CampaignSummary[];
+}
+
+/** The answer to POST /v1/campaigns/:id/runs (202). */
+export interface CampaignRunStarted {
+  runId: string;
+  campaignId: string;
+  dryRun: boolean;
+  links: CampaignRunLinks;
+}
+
+/** GET /v1/campaigns/runs/:runId: the progress of a live run, and the report of a finished one. */
+export interface CampaignRunView {
+  runId: string;
+  campaignId: string;
+  phase: CampaignRunPhase;
+  dryRun: boolean;
+  /** Running in the server now. */
+  live: boolean;
+  progress: CampaignRunProgress;
+  report?: CampaignRunReport;
+  links: CampaignRunLinks;
+}

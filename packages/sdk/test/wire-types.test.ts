@@ -27,6 +27,7 @@ describe('wire types match @arbiter/engine', () => {
     expectTypeOf<Sdk.Outcome>().toEqualTypeOf<Engine.Outcome>();
     expectTypeOf<Sdk.Treatment>().toEqualTypeOf<Engine.Treatment>();
     expectTypeOf<Sdk.ScoreTerms>().toEqualTypeOf<Engine.ScoreTerms>();
+    expectTypeOf<Sdk.CampaignDropReason>().toEqualTypeOf<Engine.CampaignDropReason>();
   });
 
   it('every engine error code is one the SDK knows', () => {

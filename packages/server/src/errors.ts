@@ -1,5 +1,7 @@
 // The server's catalogue of codes (imports, Redis stores), rendered into docs/errors.md after the engine's.
 import { type ErrorSection, engineErrorSections } from '@arbiter/engine';
+import { campaignRunErrors } from './campaigns/campaign-run-errors.js';
+import { campaignServiceErrors } from './campaigns/campaign-service-errors.js';
 import { configManagerErrors, configManagerProblems } from './config-manager/config-manager-errors.js';
 import { httpErrors } from './http/errors.js';
 import { importProblems, mappingProblems, rowReasons } from './import/import-errors.js';
@@ -25,6 +27,11 @@ export const serverErrorSections: readonly ErrorSection[] = [
   { title: 'API key store (start-up and key import)', codes: apiKeyStoreErrors },
   { title: 'Config reload and rollback (`POST /v1/config/reload`, `/rollback`)', codes: configManagerErrors },
   { title: 'Config reload problems beyond the file checks', codes: configManagerProblems },
+  {
+    title:
+      'Campaign runs (`RunReport.errorCode`; the `/v1/campaigns` routes answer 404 or 409; `arbiter campaign` exits 1 or 2)',
+    codes: { ...campaignRunErrors, ...campaignServiceErrors },
+  },
   { title: 'Redis profile store events (logged, counted in `stats()`)', codes: profileStoreEvents },
 ];
 

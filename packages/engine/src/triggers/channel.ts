@@ -11,6 +11,8 @@ export interface OutboundMessage {
   actionId: string;
   decisionId: string;
   triggerId?: string;
+  /** The campaign that sent it (campaign runs). */
+  campaignId?: string;
   treatment: Treatment;
   /** When it was decided (ISO 8601). */
   at: string;

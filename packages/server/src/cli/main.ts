@@ -1,5 +1,8 @@
-// The arbiter command line: validate a rules directory, generate a population, decide, run the demo, import profiles.
+// The arbiter command line: validate a rules directory, generate a population, decide, run the demo, import profiles,
+// serve, and run campaigns.
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { campaignRunCommand } from './campaign-command.js';
+import { campaignListCommand, campaignStatusCommand } from './campaign-list.js';
 import { decideCommand } from './decide-command.js';
 import { demoCommand } from './demo-command.js';
 import { generateCommand } from './generate-command.js';
@@ -88,6 +91,8 @@ program
   .option('--ws-port <n>', 'WebSocket port (default: HTTP port + 1)', integer('ws-port', 0))
   .option('--no-ws', 'no WebSocket stream')
   .option('--no-watch', 'do not reload the config when a rules file changes')
+  .option('--runs <dir>', 'where campaign run directories live', 'runs')
+  .option('--no-schedule', 'do not start campaigns at their scheduled times')
   .option('--cors <origins>', "origins allowed from browsers: comma-separated, or '*'")
   .option('--keys-file <file>', 'keep API key hashes in this file across restarts')
   .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'info')
@@ -107,6 +112,49 @@ program
   )
   .action(async (opts) => {
     await serveCommand(opts);
+  });
+
+const campaign = program
+  .command('campaign')
+  .description('campaigns: list them, run one (or a dry run), follow and resume runs');
+
+campaign
+  .command('list')
+  .description('the campaigns of a rules directory: channel, segment, schedule and next run, limits, last run')
+  .option('-r, --rules <dir>', 'the rules directory', 'rules')
+  .option('--runs <dir>', 'where run directories live', 'runs')
+  .option('--json', 'print them as JSON')
+  .action(async (opts) => {
+    process.exitCode = await campaignListCommand(opts);
+  });
+
+campaign
+  .command('run')
+  .description('run a campaign over a generated population (or the Redis stores) and print the report')
+  .argument('<id>', 'the campaign id (arbiter campaign list)')
+  .option('-r, --rules <dir>', 'the rules directory', 'rules')
+  .option('--runs <dir>', 'where run directories live', 'runs')
+  .option('--dry-run', 'decide and write the results, reserve nothing, send nothing')
+  .option('--resume <runId>', 'carry on a cancelled or failed run from its checkpoint')
+  .option('--workers <n>', 'worker threads (default: one per CPU; 0: decide on the main thread)', integer('workers', 0))
+  .option('-n, --count <n>', 'generated subscribers (without --redis)', integer('count', 0), 20_000)
+  .option('-s, --seed <n>', 'random seed', integer('seed', 0), 42)
+  .option('--redis <url>', 'run over the profiles and contact history in Redis')
+  .option('--prefix <prefix>', 'Redis key prefix (default arbiter:)')
+  .option('--now <iso>', 'run as if it were this time (decision time, send window, caps); the clock moves on from it')
+  .option('--json', 'print the report as JSON')
+  .action(async (id: string, opts) => {
+    process.exitCode = await campaignRunCommand(id, opts);
+  });
+
+campaign
+  .command('status')
+  .description("every run in the runs directory, or one run's progress or report")
+  .argument('[runId]', 'a run id (arbiter campaign status lists them)')
+  .option('--runs <dir>', 'where run directories live', 'runs')
+  .option('--json', 'print as JSON')
+  .action(async (runId: string | undefined, opts) => {
+    process.exitCode = await campaignStatusCommand(runId, opts);
   });
 
 program

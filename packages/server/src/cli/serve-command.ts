@@ -1,5 +1,6 @@
 // `arbiter serve`: the HTTP API, the WebSocket stream and the docs on the demo playbook (what `npm start` runs),
 // printing the URLs and the keys, and shutting down gracefully on SIGTERM or SIGINT.
+import { campaignService } from '../campaigns/campaign-service.js';
 import { parseWindow } from '../security/rate-limiter.js';
 import { type RunningServer, type ServeOptions, startServer } from '../serve.js';
 
@@ -13,6 +14,10 @@ export interface ServeCommandOptions {
   wsPort?: number;
   ws: boolean;
   watch: boolean;
+  /** Where campaign run directories live. */
+  runs: string;
+  /** False with --no-schedule: campaigns start only when asked. */
+  schedule: boolean;
   cors?: string;
   keysFile?: string;
   logLevel: string;
@@ -37,6 +42,8 @@ export async function serveCommand(
     redis: options.redis,
     wsPort: options.ws ? options.wsPort : false,
     watch: options.watch,
+    runsDir: options.runs,
+    schedule: options.schedule,
     logger: { level: options.logLevel },
     auth: { required: options.auth, ...rateLimitOption(options.rateLimit) },
     keysFile: options.keysFile,
@@ -100,6 +107,7 @@ function banner(server: RunningServer, options: ServeCommandOptions): string {
     `  API        ${server.url}`,
     `  Docs       ${server.docsUrl}   (OpenAPI: ${server.docsUrl}/json)`,
     `  Metrics    ${server.metricsUrl}`,
+    `  Campaigns  ${server.campaignsUrl}   (runs in ${options.runs}/, ${scheduleNote(server, options)})`,
     `  WebSocket  ${server.wsUrl ?? '(off)'}`,
   ];
   if (server.keys.length > 0) {
@@ -136,4 +144,13 @@ export function rateLimitOption(text: string | undefined): { rateLimit?: { max: 
   }
   parseWindow(match[2]!);
   return { rateLimit: { max, timeWindow: match[2]! } };
+}
+
+/** `scheduled: fiber-upgrade-autumn 2026-11-23T09:00:00.000Z, ...`, or why nothing is. */
+function scheduleNote(server: RunningServer, options: ServeCommandOptions): string {
+  if (!options.schedule) return 'schedule off (--no-schedule)';
+  const next = [...campaignService(server.runtime).scheduled()].sort((a, b) => a[1] - b[1]);
+  if (next.length === 0) return 'no campaign is scheduled';
+  const [id, at] = next[0]!;
+  return `${next.length} scheduled; next: ${id} at ${new Date(at).toISOString()}`;
 }

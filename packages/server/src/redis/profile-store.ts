@@ -19,6 +19,24 @@ import { ProfileWriter } from './profile-store-writer.js';
 
 export type { ProfileRead, RedisProfileStoreOptions, RedisProfileStoreStats } from './profile-store-options.js';
 
+/** One page of `scanEncodedPages`: the stored bytes of the profiles under the keys SCAN returned, not decoded. */
+export interface EncodedProfilePage {
+  /** `'0'` after the last page. */
+  cursor: string;
+  subscriberIds: string[];
+  /** msgpack, as stored; `profiles[i]` is `subscriberIds[i]`'s. */
+  profiles: Uint8Array[];
+}
+
+/** One page of `scanPages`: the profiles under the keys SCAN returned, and the cursor to carry on from. */
+export interface ProfilePage {
+  /** `'0'` after the last page. */
+  cursor: string;
+  profiles: Profile[];
+  /** Values that did not decode as profiles. */
+  skipped: number;
+}
+
 /**
  * Profiles in Redis with a read-through, write-through LRU in front. A cached copy is served as fresh only while
  * no invalidation for it has arrived, the invalidation subscription has stayed up since it was read, and it is
@@ -153,7 +171,7 @@ export class RedisProfileStore implements ProfileStore {
 
   /** Every profile in Redis under this prefix (writes still held in the buffer are not included). */
   async *scan(): AsyncIterableIterator<Profile> {
-    const match = `${this.prefix.replace(/[*?[\]\\]/g, '\\$&')}profile:*`;
+    const match = this.scanMatch();
     let cursor = '0';
     do {
       const [next, keys] = await this.redis.scan(cursor, 'MATCH', match, 'COUNT', 500);
@@ -164,6 +182,49 @@ export class RedisProfileStore implements ProfileStore {
         const value = values[i];
         if (value) yield decodeProfile(value, keys[i]!);
       }
+    } while (cursor !== '0');
+  }
+
+  /**
+   * The same walk as `scan`, a SCAN page at a time with the cursor after it (`'0'` after the last page), so a long
+   * walk (a campaign run) can stop and start again at a page boundary: pass the cursor back to carry on. A value
+   * that does not decode is counted in the page's `skipped` rather than ending the walk.
+   */
+  async *scanPages(cursor = '0', count = 500): AsyncIterableIterator<ProfilePage> {
+    for await (const encoded of this.scanEncodedPages(cursor, count)) {
+      const page: ProfilePage = { cursor: encoded.cursor, profiles: [], skipped: 0 };
+      encoded.profiles.forEach((bytes, i) => {
+        try {
+          page.profiles.push(decodeProfile(bytes, this.key(encoded.subscriberIds[i]!)));
+        } catch {
+          page.skipped++;
+        }
+      });
+      yield page;
+    }
+  }
+
+  /**
+   * `scanPages` without decoding: each profile's stored msgpack bytes with its subscriber id (from the key), so the
+   * decoding can happen elsewhere (a campaign run's worker threads). Decode with `decodeProfile`.
+   */
+  async *scanEncodedPages(cursor = '0', count = 500): AsyncIterableIterator<EncodedProfilePage> {
+    const match = this.scanMatch();
+    const idFrom = this.key('').length;
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', match, 'COUNT', count);
+      cursor = next;
+      const page: EncodedProfilePage = { cursor, subscriberIds: [], profiles: [] };
+      if (keys.length > 0) {
+        const values = await this.redis.mgetBuffer(...keys);
+        for (let i = 0; i < keys.length; i++) {
+          const value = values[i];
+          if (!value) continue; // deleted between the SCAN and the MGET
+          page.subscriberIds.push(keys[i]!.slice(idFrom));
+          page.profiles.push(value);
+        }
+      }
+      yield page;
     } while (cursor !== '0');
   }
 
@@ -193,6 +254,11 @@ export class RedisProfileStore implements ProfileStore {
     await this.writer.close();
     await this.invalidation?.close();
     if (this.ownsRedis) await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  /** The SCAN pattern of this prefix's profile keys (glob characters in the prefix escaped). */
+  private scanMatch(): string {
+    return `${this.prefix.replace(/[*?[\]\\]/g, '\\$&')}profile:*`;
   }
 
   private key(subscriberId: string): string {

@@ -73,6 +73,8 @@ export interface Runtime {
   engine(): Engine;
   /** The trigger runner over the current engine. */
   runner(): TriggerRunner;
+  /** The outbound channels sends go through (the configured ones, else a log channel per outbound channel). */
+  channels(): readonly Channel[];
   /** An engine on the current snapshot that records nothing (simulation). */
   simulator(mode: SimulationMode): Engine;
   readonly config: ConfigManager;
@@ -90,6 +92,8 @@ export interface Runtime {
   logger: RuntimeLogger;
   /** True from the start of `close()`: readiness fails, so a load balancer stops sending. */
   readonly closing: boolean;
+  /** Runs `task` first when the runtime closes (e.g. cancel campaign runs before the stores go). */
+  onClose(task: () => Promise<void> | void): void;
   /** Stops the trigger runners, flushes buffered outcomes, decisions and profile writes, closes the stores. */
   close(): Promise<void>;
 }
@@ -127,13 +131,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
           log: (message) => logger.warn({ store: 'redis' }, message),
         });
   const stores = inMemoryDefaults(snapshot, options, redis);
-  const engines = versionedEngines({
-    config,
-    ...stores,
-    clock,
-    logger: log,
-    channels: (c) => options.channels ?? logChannels(c, log),
-  });
+  const channels = (c: ConfigSnapshot) => options.channels ?? logChannels(c, log);
+  const engines = versionedEngines({ config, ...stores, clock, logger: log, channels });
+  const closeTasks: (() => Promise<void> | void)[] = [];
   const audit = options.audit ?? new AuditLog();
   // Every config change is audited, the file watch's too, whoever asked for it.
   const stopAuditing = auditConfigChanges(config, audit);
@@ -146,6 +146,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     rulesDir: options.rulesDir,
     engine: engines.engine,
     runner: engines.runner,
+    channels: () => channels(config.current()),
     simulator: engines.simulator,
     config,
     profiles: stores.profiles,
@@ -166,8 +167,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     get closing() {
       return closing !== undefined;
     },
+    onClose(task) {
+      closeTasks.push(task);
+    },
     close() {
       closing ??= (async () => {
+        await Promise.allSettled(closeTasks.map(async (task) => task()));
         stopAuditing();
         engines.close();
         events.removeAllListeners();
