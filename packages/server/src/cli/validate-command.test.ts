@@ -1,4 +1,5 @@
-// `arbiter validate`: a summary and exit 0 on the demo playbook; every problem and exit 1 on a broken copy.
+// `arbiter validate`: a summary (campaigns included) and exit 0 on the demo playbook; every problem and exit 1 on a
+// broken copy.
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ describe('arbiter validate', () => {
     const lines: string[] = [];
     expect(await validateCommand(join(ROOT, 'rules'), (l) => lines.push(l))).toBe(0);
     expect(lines.join('\n')).toMatch(
-      /valid\. version [0-9a-f]{16}: \d+ actions, 5 issues, 6 channels, 1 model, \d+ features, 3 triggers/,
+      /valid\. version [0-9a-f]{16}: \d+ actions, 5 issues, 6 channels, 1 model, \d+ features, 3 triggers, 3 campaigns/,
     );
   });
 

@@ -2,20 +2,24 @@
 import { ConfigError, formatProblems } from '@arbiter/engine';
 import { loadConfigDir } from '@arbiter/engine/config-files';
 
+/** `3 triggers`, `1 model`. */
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 /** Exit code 0 when valid, 1 when the config has problems. */
 export async function validateCommand(dir: string, out: (line: string) => void = console.log): Promise<number> {
   try {
     const config = await loadConfigDir(dir);
     const issues = new Set(config.actions.map((a) => a.issue));
     out(
-      `${dir}: valid. version ${config.version}: ${config.actions.length} actions, ${issues.size} issues, ` +
-        `${config.channels.length} channels, ${config.models.size} model${config.models.size === 1 ? '' : 's'}, ` +
-        `${config.sources.features.features.length} features, ${config.triggers.length} triggers`,
+      `${dir}: valid. version ${config.version}: ${count(config.actions.length, 'action')}, ` +
+        `${count(issues.size, 'issue')}, ${count(config.channels.length, 'channel')}, ` +
+        `${count(config.models.size, 'model')}, ${count(config.sources.features.features.length, 'feature')}, ` +
+        `${count(config.triggers.length, 'trigger')}, ${count(config.campaigns.length, 'campaign')}`,
     );
     return 0;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    out(`${dir}: ${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}`);
+    out(`${dir}: ${count(error.problems.length, 'problem')}`);
     out(formatProblems(error.problems));
     return 1;
   }
