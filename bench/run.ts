@@ -59,7 +59,10 @@ if (!only || only === 'profiles') results.push(await benchProfiles());
 if (!only || only === 'triggers') results.push(await benchTriggers());
 if (!only || only === 'http') results.push(await benchHttp());
 if (!only || only === 'ws') results.push(await benchWs());
-if (!only || only === 'campaign') results.push(await benchCampaign());
+if (!only || only === 'campaign') {
+  // `npm run bench -- campaign <id>` benches that campaign; default: the one whose segment is widest.
+  results.push(await benchCampaign(process.argv[3] ? { campaignId: process.argv[3] } : {}));
+}
 
 const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${availableParallelism()} cores, Node ${process.version}`;
 const report = [`Benchmarks, ${new Date().toISOString().slice(0, 10)}, ${machine}`, '', ...results.map(print)].join(
