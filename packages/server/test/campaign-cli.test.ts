@@ -214,6 +214,46 @@ describe('arbiter campaign', { timeout: 120_000 }, () => {
     expect(second?.counts.byReason.CAMPAIGN_CAP).toBe(first?.counts.sent);
   });
 
+  it('--shared: two processes on one shared run (a consumer group): each subscriber decided by exactly one of them', async () => {
+    const prefix = `campaign-cli-shared-${process.pid}:`;
+    const store = await RedisProfileStore.connect({ redis: inject('redisUrl'), prefix });
+    try {
+      for (const profile of generatePopulation({ count: 3_000, seed: 9 })) await store.put(profile);
+    } finally {
+      await store.close();
+    }
+    const runId = `shared-${process.pid}`;
+    const args = ['run', 'fiber-upgrade-autumn', '--redis', inject('redisUrl'), '--prefix', prefix, '--runs', runs];
+    const both = await Promise.all(
+      [1, 2].map(() => arbiter([...args, '--shared', runId, '--workers', '0', '--now', IN_WINDOW, '--json'])),
+    );
+    const reports = both.map((ran) => {
+      expect(ran.code, ran.stderr).toBe(0);
+      expect(ran.stderr).toMatch(new RegExp(`Shared run ${runId}: this process is consumer`));
+      return JSON.parse(ran.stdout) as RunReport;
+    });
+    // Every subscriber scanned by exactly one of the two (the sum is the population), the same run id and decision time.
+    expect(reports.map((r) => r.runId)).toEqual([runId, runId]);
+    expect(reports[0]!.counts.scanned + reports[1]!.counts.scanned).toBe(3_000);
+    const files = await Promise.all(reports.map((r) => readFile(r.output, 'utf8')));
+    expect(new Set(reports.map((r) => r.output)).size).toBe(2); // a results file per process
+    const ids = files.flatMap((text) =>
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as ResultLine).subscriberId),
+    );
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBe(reports[0]!.counts.inSegment + reports[1]!.counts.inSegment);
+    expect(ids.length).toBeGreaterThan(300);
+  });
+
+  it('--shared without --redis is refused (exit 2)', async () => {
+    const ran = await arbiter(['run', 'fiber-upgrade-autumn', '--shared', 'x', '--runs', runs]);
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toMatch(/--shared needs --redis/);
+  });
+
   it('SIGTERM cancels a run the same way', async () => {
     const args = ['run', 'retention-save-sms', '--runs', runs, ...population, '--workers', '0', '--now', BEFORE_WINDOW];
     const stopped = await arbiter(args, /waiting for the send window/, 'SIGTERM');

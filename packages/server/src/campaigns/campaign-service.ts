@@ -9,7 +9,14 @@ import { type Scheduler, startScheduler, type Timers } from './campaign-schedule
 import type { CampaignErrorCode } from './campaign-service-errors.js';
 import { type CampaignSummary, campaignSummary } from './campaign-summary.js';
 import { listRuns, readRun } from './run-store.js';
-import type { CampaignRun, CampaignRunDeps, CampaignRunOptions, RunProgress, RunReport } from './run-types.js';
+import type {
+  CampaignRun,
+  CampaignRunDeps,
+  CampaignRunOptions,
+  RunProgress,
+  RunReport,
+  WorkSource,
+} from './run-types.js';
 
 export type { RunBrief, RunView } from './campaign-run-views.js';
 export type { CampaignSummary } from './campaign-summary.js';
@@ -51,6 +58,10 @@ export interface StartRequest {
   by?: string;
   /** The run's decision time (default: the clock at start). */
   now?: number;
+  /** The id of a new run (a run shared by several processes: each passes the same one). */
+  runId?: string;
+  /** Where the subscribers come from (a Redis Streams consumer group for a shared run; default: the profile store). */
+  source?: WorkSource;
 }
 
 export type StartResult =
@@ -158,6 +169,8 @@ export function createCampaignService(runtime: CampaignRuntime, options: Campaig
           onProgress,
           ...(request.resume === undefined ? {} : { resume: request.resume }),
           ...(request.now === undefined ? {} : { now: request.now }),
+          ...(request.runId === undefined ? {} : { runId: request.runId }),
+          ...(request.source === undefined ? {} : { source: request.source }),
           ...(options.workers === undefined ? {} : { workers: options.workers }),
           ...(options.chunkSize === undefined ? {} : { chunkSize: options.chunkSize }),
         },

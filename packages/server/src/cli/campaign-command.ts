@@ -1,10 +1,15 @@
 // `arbiter campaign run <id>`: one campaign run on a generated population in memory (as `serve`), or on the Redis
 // stores; a progress bar on a terminal, plain lines otherwise; the report at the end; Ctrl-C cancels, resumable.
 import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Channel, ConfigSnapshot } from '@arbiter/engine';
+import { Redis } from 'ioredis';
 import { campaignService } from '../campaigns/campaign-service.js';
 import type { RunProgress, RunReport } from '../campaigns/run-types.js';
+import type { BatchContactHistory } from '../campaigns/store-source.js';
+import { registerStreamRun } from '../campaigns/stream-run.js';
+import { StreamSource } from '../campaigns/stream-source.js';
 import { fileChannel } from '../channels/index.js';
 import { createConfigManager } from '../config-manager/config-manager.js';
 import { createRuntime, type Runtime } from '../runtime/runtime.js';
@@ -24,6 +29,11 @@ export interface CampaignRunCommandOptions {
   prefix?: string;
   /** Run as if started at this time (ISO 8601): decision time, send window and caps; the clock moves on from it. */
   now?: string;
+  /**
+   * Join (or start) run `shared`, split across every process given the same id through a Redis Streams consumer
+   * group (needs `redis`). Each process writes its own share under `<runs>/<host>-<pid>/`.
+   */
+  shared?: string;
   json?: boolean;
 }
 
@@ -53,6 +63,10 @@ export async function campaignRunCommand(
     say('arbiter campaign run: --dry-run and --resume do not go together (dry runs are not resumed)');
     return EXIT.badInput;
   }
+  if (options.shared !== undefined && (!options.redis || options.resume || options.dryRun)) {
+    say('arbiter campaign run: --shared needs --redis, and goes with neither --resume nor --dry-run');
+    return EXIT.badInput;
+  }
   const start = options.now === undefined ? undefined : Date.parse(options.now);
   if (start !== undefined && Number.isNaN(start)) {
     say(`arbiter campaign run: --now "${options.now}" is not an ISO 8601 time`);
@@ -69,13 +83,17 @@ export async function campaignRunCommand(
 
 async function run(runtime: Runtime, campaignId: string, options: CampaignRunCommandOptions, io: CampaignIo) {
   const say = (line: string) => io.err.write(`${line}\n`);
+  const shared = options.shared === undefined ? undefined : await joinShared(runtime, campaignId, options, say);
+  if (typeof shared === 'number') return shared;
   const service = campaignService(runtime, {
-    runsDir: options.runs,
+    // A shared run's processes each keep their share in a directory of their own (a run directory is never reused).
+    runsDir: shared ? join(options.runs, `${hostname()}-${process.pid}`) : options.runs,
     ...(options.workers === undefined ? {} : { workers: options.workers }),
   });
   const started = service.start(campaignId, {
     dryRun: options.dryRun ?? false,
     ...(options.resume === undefined ? {} : { resume: options.resume }),
+    ...(shared ? { runId: shared.runId, now: shared.now, source: shared.source } : {}),
     by: 'cli',
   });
   if (!started.ok) {
@@ -110,10 +128,12 @@ async function run(runtime: Runtime, campaignId: string, options: CampaignRunCom
   let report: RunReport;
   try {
     report = await started.done;
+    if (shared) await shared.source.report(report.counts).catch(() => undefined);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     stop?.();
+    shared?.redis.disconnect();
   }
   status.end();
   io.out(options.json ? JSON.stringify(report, null, 2) : `\n${reportText(report)}`);
@@ -201,4 +221,50 @@ function stderrLogger(say: (line: string) => void): RuntimeLogger {
     say(`${level}: ${message ?? ''} ${JSON.stringify(details, (_k, v) => (v instanceof Error ? v.message : v))}`);
   };
   return { info: () => {}, warn: line('warn'), error: line('error') };
+}
+
+/** Registers (or joins) the shared run in Redis and opens this process's consumer of it. */
+async function joinShared(
+  runtime: Runtime,
+  campaignId: string,
+  options: CampaignRunCommandOptions,
+  say: (line: string) => void,
+): Promise<{ runId: string; now: number; source: StreamSource; redis: Redis } | number> {
+  const config = runtime.config.current();
+  if (!config.campaignById.has(campaignId)) return unknownCampaign(campaignId, config, say);
+  const prefix = options.prefix ?? 'arbiter:';
+  const redis = new Redis(options.redis as string, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  try {
+    await redis.connect();
+    const runId = options.shared as string;
+    const now = options.now === undefined ? runtime.clock() : Date.parse(options.now);
+    const meta = await registerStreamRun(redis, { runId, campaignId, configVersion: config.version, now }, { prefix });
+    const source = new StreamSource({
+      redis,
+      prefix,
+      ...meta,
+      // The run's own history (its loadMany also sees records still buffered here); else read Redis directly.
+      ...(isBatch(runtime.history) ? { history: runtime.history } : {}),
+      log: (message) => say(`arbiter campaign run: ${message}`),
+    });
+    say(
+      `Shared run ${runId}: this process is consumer ${source.consumer}, deciding at ${new Date(meta.now).toISOString()}`,
+    );
+    return { runId, now: meta.now, source, redis };
+  } catch (error) {
+    redis.disconnect();
+    say(
+      `arbiter campaign run: could not join shared run ${options.shared}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return EXIT.badInput;
+  }
+}
+
+function unknownCampaign(campaignId: string, config: ConfigSnapshot, say: (line: string) => void): number {
+  say(`arbiter campaign run: no campaign "${campaignId}"; known: ${[...config.campaignById.keys()].join(', ')}`);
+  return EXIT.badInput;
+}
+
+function isBatch(history: Runtime['history']): history is Runtime['history'] & BatchContactHistory {
+  return typeof (history as Partial<BatchContactHistory>).loadMany === 'function';
 }

@@ -136,6 +136,7 @@ campaign
   .option('--runs <dir>', 'where run directories live', 'runs')
   .option('--dry-run', 'decide and write the results, reserve nothing, send nothing')
   .option('--resume <runId>', 'carry on a cancelled or failed run from its checkpoint')
+  .option('--shared <runId>', 'join (or start) run <runId>, split across every process given it (needs --redis)')
   .option('--workers <n>', 'worker threads (default: one per CPU; 0: decide on the main thread)', integer('workers', 0))
   .option('-n, --count <n>', 'generated subscribers (without --redis)', integer('count', 0), 20_000)
   .option('-s, --seed <n>', 'random seed', integer('seed', 0), 42)
