@@ -1,5 +1,6 @@
 // A distributed campaign run's shared state in Redis: its keys, joining it, and the whole run's progress for any reader.
 import type { Redis } from 'ioredis';
+import { emptyCounts } from './report.js';
 import type { RunCounts } from './run-types.js';
 import { REGISTER_RUN } from './stream-scripts.js';
 
@@ -159,17 +160,7 @@ export async function readStreamRunCounts(
 
 /** Runner counts added up across processes. */
 export function sumCounts(all: readonly RunCounts[]): RunCounts {
-  const sum: RunCounts = {
-    scanned: 0,
-    inSegment: 0,
-    sent: 0,
-    control: 0,
-    dropped: 0,
-    byAction: {},
-    byReason: {},
-    byChannel: {},
-    skipped: 0,
-  };
+  const sum = emptyCounts();
   const add = (into: Record<string, number>, from: Record<string, number | undefined>) => {
     for (const [key, value] of Object.entries(from)) into[key] = (into[key] ?? 0) + (value ?? 0);
   };
