@@ -29,7 +29,7 @@ export interface CompileCampaignsContext {
 /**
  * Compiles each campaign of a file that passed its schema (or the given `[index, spec]` entries of one, when some
  * entries did not); problems go into `problems` with the file and the JSON pointer of the field. Channel and scope
- * references are checked by `checkCampaignReferences` (check-references.ts).
+ * references are checked by `checkSendTarget` (check-references.ts).
  * @example const campaigns = compileCampaigns(file, 'campaigns.yaml', { defaultTimeZone: 'Europe/Amsterdam' }, problems);
  */
 export function compileCampaigns(

@@ -27,9 +27,9 @@ import { type ArbitrationFile, ArbitrationFileSchema } from './arbitration-schem
 import {
   checkActions,
   checkArbitration,
-  checkCampaignReferences,
   checkEligibilityScopes,
   checkPolicyReferences,
+  checkSendTarget,
   type ReferenceContext,
 } from './check-references.js';
 import { type ConditionCompiler, conditionCompiler } from './compile-conditions.js';
@@ -263,10 +263,12 @@ function buildCampaigns(
   const usable = usableEntries<CampaignSpec>(file.partial?.campaigns, 'campaigns', file.problems);
   if (!usable) return [];
   const { ctx, policy, problems } = parts;
-  const directions = policy
-    ? new Map(Object.entries(policy.channels).map(([name, channel]) => [name, channel.direction]))
-    : undefined;
-  problems.push(...checkCampaignReferences(usable, source, { ...ctx, directions, actions: parts.actions }));
+  const target = {
+    channels: policy ? new Map(Object.entries(policy.channels)) : undefined,
+    known: { issues: ctx.issues, groups: ctx.groups, actions: parts.actions },
+  };
+  for (const [i, spec] of usable)
+    problems.push(...checkSendTarget(spec, { file: source, list: 'campaigns', i }, target));
   const compileCtx = {
     defaultTimeZone: policy?.defaultTimeZone ?? 'UTC',
     ...(parts.arbitration ? { maxLimit: parts.arbitration.maxLimit } : {}),

@@ -1,5 +1,4 @@
 // Cross-file checks the schemas cannot express: unique ids, references to issues, groups, channels and models.
-import type { CampaignSpec } from '../campaigns/campaigns-schema.js';
 import { type ActionSpec, SMS_MAX_CHARS, treatmentFields } from './actions-schema.js';
 import type { ArbitrationFile } from './arbitration-schema.js';
 import type { ConfigProblem } from './config-problem.js';
@@ -152,37 +151,46 @@ export function checkPolicyReferences(
   return problems;
 }
 
-/** A campaign sends on an outbound channel of the policy, and its scope names issues, groups and actions that exist. */
-export function checkCampaignReferences(
-  campaigns: readonly [number, CampaignSpec][],
-  source: string,
-  ctx: ReferenceContext & {
-    /** Each policy channel's direction; undefined when contact-policy.yaml is broken. */
-    directions: ReadonlyMap<string, string> | undefined;
-    actions: ReadonlySet<string> | undefined;
-  },
+/** The policy channels by name (undefined when contact-policy.yaml is broken) and the names a scope may use. */
+export interface SendTargetContext {
+  channels: ReadonlyMap<string, { direction: string }> | undefined;
+  known: {
+    issues?: ReadonlySet<string> | undefined;
+    groups?: ReadonlySet<string> | undefined;
+    actions?: ReadonlySet<string> | undefined;
+  };
+}
+
+/**
+ * What a trigger and a campaign have in common: they send on an outbound channel of the policy, and their scope names
+ * issues, groups and actions that exist. `list` and `i` place the entry in its file (`/triggers/2/...`).
+ */
+export function checkSendTarget(
+  spec: { channel: string; scope?: { issues?: string[]; groups?: string[]; actions?: string[] } | undefined },
+  at: { file: string; list: 'triggers' | 'campaigns'; i: number },
+  ctx: SendTargetContext,
 ): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const known = { issues: ctx.issues, groups: ctx.groups, actions: ctx.actions };
-  for (const [i, campaign] of campaigns) {
-    const direction = ctx.directions?.get(campaign.channel);
-    if (ctx.directions && direction === undefined) {
-      const names = new Set(ctx.directions.keys());
-      problems.push(...reference(source, pointer('campaigns', i, 'channel'), 'channel', campaign.channel, names));
-    } else if (direction !== undefined && direction !== 'outbound') {
-      problems.push({
-        file: source,
-        path: pointer('campaigns', i, 'channel'),
-        code: 'CONFIG_INVALID_VALUE',
-        message: `channel "${campaign.channel}" is ${direction}; a campaign sends on an outbound channel`,
-      });
-    }
-    for (const field of ['issues', 'groups', 'actions'] as const) {
-      campaign.scope?.[field]?.forEach((name, n) => {
-        const path = pointer('campaigns', i, 'scope', field, n);
-        problems.push(...reference(source, path, field.slice(0, -1), name, known[field]));
-      });
-    }
+  const { file, list, i } = at;
+  const channel = ctx.channels?.get(spec.channel);
+  if (ctx.channels && !channel) {
+    problems.push(
+      ...reference(file, pointer(list, i, 'channel'), 'channel', spec.channel, new Set(ctx.channels.keys())),
+    );
+  } else if (channel && channel.direction !== 'outbound') {
+    problems.push({
+      file,
+      path: pointer(list, i, 'channel'),
+      code: 'CONFIG_INVALID_VALUE',
+      message: `channel "${spec.channel}" is ${channel.direction}; a ${list.slice(0, -1)} sends on an outbound channel`,
+    });
+  }
+  for (const field of ['issues', 'groups', 'actions'] as const) {
+    spec.scope?.[field]?.forEach((name, n) => {
+      problems.push(
+        ...reference(file, pointer(list, i, 'scope', field, n), field.slice(0, -1), name, ctx.known[field]),
+      );
+    });
   }
   return problems;
 }

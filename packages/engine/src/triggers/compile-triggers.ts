@@ -1,4 +1,5 @@
 // Checks and compiles the triggers file against the policy's channels: ids, durations, outbound channels, conditions.
+import { checkSendTarget, type SendTargetContext } from '../config/check-references.js';
 import type { ConfigProblem } from '../config/config-problem.js';
 import { pointer } from '../config/validate-file.js';
 import { parseDuration } from '../policy/index.js';
@@ -18,9 +19,9 @@ export function compileTriggers(
   file: TriggersFile,
   source: string,
   ctx: {
-    channels: ReadonlyMap<string, { direction: string }> | undefined;
+    channels: SendTargetContext['channels'];
     /** Known names for `scope`; a set left undefined (its file is broken) is not checked. */
-    known?: { issues?: ReadonlySet<string>; groups?: ReadonlySet<string>; actions?: ReadonlySet<string> };
+    known?: SendTargetContext['known'];
     compile: (condition: unknown, at: string) => CompiledRule | undefined;
   },
   problems: ConfigProblem[],
@@ -35,34 +36,13 @@ export function compileTriggers(
     const debounceMs = parseDuration(spec.debounce);
     if (debounceMs === undefined)
       add('debounce', 'CONFIG_INVALID_VALUE', `debounce "${spec.debounce}" is not a duration like 1h or 30m`);
-    const channel = ctx.channels?.get(spec.channel);
-    if (ctx.channels && !channel) {
-      add(
-        'channel',
-        'CONFIG_UNKNOWN_REFERENCE',
-        `unknown channel "${spec.channel}" (known: ${[...ctx.channels.keys()].join(', ')})`,
-      );
-    } else if (channel && channel.direction !== 'outbound') {
-      add(
-        'channel',
-        'CONFIG_INVALID_VALUE',
-        `channel "${spec.channel}" is inbound; a trigger sends on an outbound channel`,
-      );
-    }
-    for (const field of ['issues', 'groups', 'actions'] as const) {
-      const known = ctx.known?.[field];
-      spec.scope?.[field]?.forEach((name, n) => {
-        if (known && !known.has(name)) {
-          const message = `unknown ${field.slice(0, -1)} "${name}"`;
-          problems.push({
-            file: source,
-            path: pointer('triggers', i, 'scope', field, n),
-            code: 'CONFIG_UNKNOWN_REFERENCE',
-            message,
-          });
-        }
-      });
-    }
+    problems.push(
+      ...checkSendTarget(
+        spec,
+        { file: source, list: 'triggers', i },
+        { channels: ctx.channels, known: ctx.known ?? {} },
+      ),
+    );
     const rule =
       spec.condition === undefined ? undefined : ctx.compile(spec.condition, pointer('triggers', i, 'condition'));
     triggers.push(
