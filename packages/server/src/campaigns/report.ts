@@ -1,6 +1,6 @@
 // A run's counts, its progress events (rate and ETA) and its final report.
 import type { CampaignDropReason } from '@arbiter/engine';
-import type { RunCounts, RunPhase, RunProgress, RunReport } from './run-types.js';
+import type { RunCounts, RunProgress, RunReport } from './run-types.js';
 
 export function emptyCounts(): RunCounts {
   return {
@@ -79,13 +79,9 @@ export class RunMeter {
   }
 }
 
-export interface ProgressInput {
-  runId: string;
-  campaignId: string;
-  phase: RunPhase;
-  dryRun: boolean;
-  counts: RunCounts;
-  total: number | undefined;
+/** A progress event before the meter's rate and ETA; `waitingUntil` in epoch ms. */
+export interface ProgressInput
+  extends Pick<RunProgress, 'runId' | 'campaignId' | 'phase' | 'dryRun' | 'counts' | 'total'> {
   waitingUntil?: number;
 }
 
