@@ -229,15 +229,16 @@ async function joinShared(
   campaignId: string,
   options: CampaignRunCommandOptions,
   say: (line: string) => void,
-): Promise<{ runId: string; now: number; source: StreamSource; redis: Redis } | number> {
+): Promise<{ runId: string; now: number; source: StreamSource; redis: Redis } | number | undefined> {
   const config = runtime.config.current();
-  if (!config.campaignById.has(campaignId)) return unknownCampaign(campaignId, config, say);
+  // Nothing to join for an unknown campaign: the service's start refuses it (CAMPAIGN_NOT_FOUND, the known ids).
+  if (!config.campaignById.has(campaignId)) return undefined;
   const prefix = options.prefix ?? 'arbiter:';
   const redis = new Redis(options.redis as string, { lazyConnect: true, maxRetriesPerRequest: 3 });
   try {
     await redis.connect();
     const runId = options.shared as string;
-    const now = options.now === undefined ? runtime.clock() : Date.parse(options.now);
+    const now = runtime.clock(); // --now already set the runtime clock
     const meta = await registerStreamRun(redis, { runId, campaignId, configVersion: config.version, now }, { prefix });
     const source = new StreamSource({
       redis,
@@ -258,11 +259,6 @@ async function joinShared(
     );
     return EXIT.badInput;
   }
-}
-
-function unknownCampaign(campaignId: string, config: ConfigSnapshot, say: (line: string) => void): number {
-  say(`arbiter campaign run: no campaign "${campaignId}"; known: ${[...config.campaignById.keys()].join(', ')}`);
-  return EXIT.badInput;
 }
 
 function isBatch(history: Runtime['history']): history is Runtime['history'] & BatchContactHistory {
