@@ -41,10 +41,11 @@ export async function decide(deps: DecideDeps, request: unknown): Promise<Decisi
   let history: readonly ContactRecord[] = EMPTY_HISTORY;
   let historyFailed = false;
   try {
-    const [p, h] = await fetchBoth(
+    const fetched = fetchBoth(
       profile ? undefined : readProfile(deps.profiles, subscriberId),
       safeLoad(deps.history, subscriberId),
     );
+    const [p, h] = fetched instanceof Promise ? await fetched : fetched;
     profile ??= p?.profile;
     if (p?.degraded) {
       degraded.push({
@@ -97,7 +98,8 @@ export async function decide(deps: DecideDeps, request: unknown): Promise<Decisi
   }
   const candidates: CompiledAction[] = [];
   const { scope } = valid.value;
-  for (const action of offered) {
+  for (let i = 0; i < offered.length; i++) {
+    const action = offered[i]!;
     if (scope && !inScope(scope, action)) {
       funnel?.push({
         actionId: action.id,
@@ -113,11 +115,13 @@ export async function decide(deps: DecideDeps, request: unknown): Promise<Decisi
 
   // Stage: eligibility, compiled rules of the issue, the group and the action.
   const eligible: CompiledAction[] = [];
-  for (const action of candidates) {
+  for (let i = 0; i < candidates.length; i++) {
+    const action = candidates[i]!;
+    const { rules } = action;
     let failed: CompiledAction['rules'][number] | undefined;
-    for (const entry of action.rules) {
-      if (!entry.rule.test(facts)) {
-        failed = entry;
+    for (let k = 0; k < rules.length; k++) {
+      if (!rules[k]!.rule.test(facts)) {
+        failed = rules[k];
         break;
       }
     }
@@ -149,7 +153,8 @@ export async function decide(deps: DecideDeps, request: unknown): Promise<Decisi
     }
   } else {
     const evaluation = config.policy.begin({ channel, now, profile: facts as PolicyProfile, history });
-    for (const action of eligible) {
+    for (let i = 0; i < eligible.length; i++) {
+      const action = eligible[i]!;
       const verdict = evaluation.check(action);
       if (!verdict) allowed.push(action);
       else if (funnel) {
@@ -177,7 +182,8 @@ export async function decide(deps: DecideDeps, request: unknown): Promise<Decisi
   const ranked = arbitrate(config.arbitration, channel, scored, limit);
   const actions: RankedAction[] = [];
   const logged = new Map<string, LoggedAction>();
-  for (const r of ranked) {
+  for (let i = 0; i < ranked.length; i++) {
+    const r = ranked[i]!;
     const { action } = r.candidate;
     if (r.outcome.selected) {
       const treatment = action.treatments.get(channel);
@@ -243,8 +249,8 @@ export async function decide(deps: DecideDeps, request: unknown): Promise<Decisi
   return { ok: true, decision };
 }
 
-/** Awaits only what is a promise, so in-memory stores cost no extra microtask hops. */
-async function fetchBoth<A, B>(a: A | Promise<A>, b: B | Promise<B>): Promise<[A, B]> {
+/** A promise only when one side is one, so in-memory stores cost no promise and no microtask hop. */
+function fetchBoth<A, B>(a: A | Promise<A>, b: B | Promise<B>): [A, B] | Promise<[A, B]> {
   if (a instanceof Promise || b instanceof Promise) return Promise.all([a, b]);
   return [a, b];
 }
@@ -270,32 +276,42 @@ async function score(
   degraded: Decision['degraded'],
 ): Promise<ScoredCandidate[]> {
   const scored: ScoredCandidate[] = new Array(allowed.length);
-  let byModel: Map<string, number[]> | undefined;
+  // Candidates per model, in the order the models first appear. A decision meets one model or two: two short
+  // arrays and a linear search, rather than a Map whose iteration allocates an entry per model.
+  let modelIds: string[] | undefined;
+  let slotsByModel: number[][] | undefined;
   for (let i = 0; i < allowed.length; i++) {
     const action = allowed[i]!;
     scored[i] = { action, propensity: action.priorPropensity, propensitySource: 'prior' };
     if (action.model !== undefined) {
-      byModel ??= new Map();
-      const slots = byModel.get(action.model);
-      if (slots) slots.push(i);
-      else byModel.set(action.model, [i]);
+      modelIds ??= [];
+      slotsByModel ??= [];
+      const m = modelIds.indexOf(action.model);
+      if (m >= 0) slotsByModel[m]!.push(i);
+      else {
+        modelIds.push(action.model);
+        slotsByModel.push([i]);
+      }
     }
   }
-  if (!byModel) return scored;
-  for (const [modelId, slots] of byModel) {
+  if (!modelIds || !slotsByModel) return scored;
+  for (let m = 0; m < modelIds.length; m++) {
+    const modelId = modelIds[m]!;
+    const slots = slotsByModel[m]!;
     const model = config.models.get(modelId);
     if (!model) continue;
     try {
-      const propensities = await model.score(
-        facts,
-        scoringContext,
-        slots.map((i) => allowed[i]!.index),
-      );
+      const indexes = new Array<number>(slots.length);
+      for (let k = 0; k < slots.length; k++) indexes[k] = allowed[slots[k]!]!.index;
+      const propensities = await model.score(facts, scoringContext, indexes);
       for (let k = 0; k < slots.length; k++) {
         const p = propensities[k]!;
         // A NaN or out-of-range output would poison the ranking: keep the prior for that row.
-        if (p >= 0 && p <= 1)
-          scored[slots[k]!] = { action: allowed[slots[k]!]!, propensity: p, propensitySource: 'model' };
+        if (p >= 0 && p <= 1) {
+          const candidate = scored[slots[k]!]!; // made above, in this call: updated in place
+          candidate.propensity = p;
+          candidate.propensitySource = 'model';
+        }
       }
     } catch (error) {
       degraded.push({
