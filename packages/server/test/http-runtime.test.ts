@@ -97,6 +97,39 @@ describe('RecentDecisions', () => {
     expect(recent.get('nobody')).toEqual([]);
   });
 
+  it('keeps names with any characters, newest first across the ring wrapping, ranks in order', () => {
+    const recent = new RecentDecisions({ perSubscriber: 2 });
+    const named = (n: number) =>
+      ({
+        ...decision('s1', n),
+        actions: [
+          { rank: 1, actionId: 'a"1', name: 'Pass "EU" €5\\', issue: 'Care', group: 'G\n', treatment: {}, terms: {} },
+          { rank: 2, actionId: 'b', name: 'B', issue: 'Growth', group: 'H', treatment: {}, terms: {} },
+        ],
+      }) as unknown as Decision;
+    for (let n = 1; n <= 5; n++) recent.add(named(n));
+    const kept = recent.get('s1');
+    expect(kept.map((d) => d.decisionId)).toEqual(['d-s1-5', 'd-s1-4']);
+    expect(kept[0]).toEqual({
+      decisionId: 'd-s1-5',
+      channel: 'app',
+      decidedAt: new Date(NOW + 5).toISOString(),
+      configVersion: 'v1',
+      actions: [
+        { rank: 1, actionId: 'a"1', name: 'Pass "EU" €5\\', issue: 'Care', group: 'G\n' },
+        { rank: 2, actionId: 'b', name: 'B', issue: 'Growth', group: 'H' },
+      ],
+    });
+  });
+
+  it('gives a subscriber who takes the place of a forgotten one only its own decisions', () => {
+    const recent = new RecentDecisions({ maxSubscribers: 1, perSubscriber: 3 });
+    for (let n = 1; n <= 3; n++) recent.add(decision('s1', n));
+    recent.add(decision('s2', 9));
+    expect(recent.get('s1')).toEqual([]);
+    expect(recent.get('s2').map((d) => d.decisionId)).toEqual(['d-s2-9']);
+  });
+
   it('forgets the subscriber decided for least recently when full', () => {
     const recent = new RecentDecisions({ maxSubscribers: 2 });
     recent.add(decision('s1', 1));

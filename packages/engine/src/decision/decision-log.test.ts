@@ -61,6 +61,27 @@ describe('InMemoryDecisionLog', () => {
     expect(log.size).toBe(3);
   });
 
+  it('gives back what it was given: every action, its issue, group and mandatory flag, any characters', () => {
+    const log = new InMemoryDecisionLog(4);
+    const decision: LoggedDecision = {
+      subscriberId: 'SUB-"quoted"\\',
+      channel: 'agent',
+      at: 1_795_000_000_123.5,
+      actions: new Map([
+        ['roam-pass-eu', { issue: 'Growth', group: 'Roaming "EU"', mandatory: false }],
+        ['bill-shock-notice', { issue: 'Care / Santé €', group: 'Notices\n', mandatory: true }],
+      ]),
+    };
+    log.remember('d1', decision);
+    log.remember('d2', { ...decision, actions: new Map() });
+    expect(log.get('d1')).toEqual(decision);
+    expect([...log.get('d1')!.actions.keys()]).toEqual(['roam-pass-eu', 'bill-shock-notice']);
+    expect(log.get('d2')).toEqual({ ...decision, actions: new Map() });
+    // A copy each time: a caller changing what it got does not change the log.
+    log.get('d1')!.actions.clear();
+    expect(log.get('d1')!.actions.size).toBe(2);
+  });
+
   it('is the engine default: an unknown decision id gets UNKNOWN_DECISION naming what the log keeps', async () => {
     const engine = await engineWith({ decisionLogSize: 10 });
     expect(await engine.recordOutcome({ decisionId: 'nope', actionId: 'topup-5gb', outcome: 'click' })).toEqual({

@@ -20,16 +20,27 @@ export interface RecentDecisionsOptions {
 /** A subscriber's ring, linked in the order subscribers were last decided for (least recent at the head). */
 interface Entry {
   id: string;
-  ring: RecentDecision[];
+  /** Kept decisions, each one flat JSON string (see `encode`); once full, `start` is the oldest. */
+  ring: string[];
+  start: number;
   older: Entry | undefined;
   newer: Entry | undefined;
 }
 
+/** Fields per action in an encoded decision: rank, actionId, name, issue, group. */
+const ACTION_FIELDS = 5;
+
 /**
  * Per-subscriber rings of recent decisions, newest last, in this process only (a view for agents, not a record:
- * the contact history is the record). Compact entries keep 10,000 subscribers x 20 decisions to a few MB.
- * Recency is a linked list beside the Map, not the Map's insertion order: finding the oldest key of a Map that keeps
- * losing its oldest keys walks over the gaps the deletions leave (about 12 µs an add at 10,000 subscribers).
+ * the contact history is the record).
+ *
+ * Built for the garbage collector, since it runs on every decision: a kept decision is one flat string (a JSON
+ * array), not an object with an array of action objects; 10,000 subscribers x 20 decisions are then 200,000
+ * strings, which hold no pointers for the collector to follow, instead of about a million objects that live just
+ * long enough to reach the old generation (see InMemoryDecisionLog in @arbiter/engine, packed the same way).
+ * The entry of a forgotten subscriber is reused for the next new one. Recency is a linked list beside the Map, not
+ * the Map's insertion order: finding the oldest key of a Map that keeps losing its oldest keys walks over the gaps
+ * the deletions leave (about 12 µs an add at 10,000 subscribers).
  *
  * @example
  * recent.add(decision);
@@ -53,35 +64,36 @@ export class RecentDecisions {
     const id = decision.subscriberId;
     let entry = this.#entries.get(id);
     if (entry) this.#unlink(entry);
-    else {
-      if (this.#entries.size >= this.#maxSubscribers && this.#oldest) {
-        this.#entries.delete(this.#oldest.id);
-        this.#unlink(this.#oldest);
-      }
-      entry = { id, ring: [], older: undefined, newer: undefined };
+    else if (this.#entries.size >= this.#maxSubscribers && this.#oldest) {
+      entry = this.#oldest; // reused: its subscriber is forgotten
+      this.#entries.delete(entry.id);
+      this.#unlink(entry);
+      entry.id = id;
+      entry.ring.length = 0;
+      entry.start = 0;
+      this.#entries.set(id, entry);
+    } else {
+      entry = { id, ring: [], start: 0, older: undefined, newer: undefined };
       this.#entries.set(id, entry);
     }
     this.#link(entry);
-    // A plain loop: this runs on every decision.
-    const actions: RecentDecision['actions'] = new Array(decision.actions.length);
-    for (let i = 0; i < actions.length; i++) {
-      const { rank, actionId, name, issue, group } = decision.actions[i]!;
-      actions[i] = { rank, actionId, name, issue, group };
-    }
+    const encoded = encode(decision);
     const { ring } = entry;
-    ring.push({
-      decisionId: decision.decisionId,
-      channel: decision.channel,
-      decidedAt: decision.decidedAt,
-      configVersion: decision.configVersion,
-      actions,
-    });
-    if (ring.length > this.#perSubscriber) ring.shift();
+    if (ring.length < this.#perSubscriber) ring.push(encoded);
+    else {
+      ring[entry.start] = encoded;
+      entry.start = (entry.start + 1) % ring.length;
+    }
   }
 
   /** The subscriber's recent decisions, newest first (empty when none are kept). */
   get(subscriberId: string): RecentDecision[] {
-    return [...(this.#entries.get(subscriberId)?.ring ?? [])].reverse();
+    const entry = this.#entries.get(subscriberId);
+    if (!entry) return [];
+    const { ring, start } = entry;
+    const out: RecentDecision[] = [];
+    for (let k = ring.length - 1; k >= 0; k--) out.push(decode(ring[(start + k) % ring.length]!));
+    return out;
   }
 
   /** Subscribers with at least one kept decision. */
@@ -106,4 +118,44 @@ export class RecentDecisions {
     entry.older = undefined;
     entry.newer = undefined;
   }
+}
+
+/** `[decisionId, channel, decidedAt, configVersion, rank, actionId, name, issue, group, rank, ...]` as JSON. */
+function encode(decision: Decision): string {
+  const { actions } = decision;
+  const flat: (string | number)[] = new Array(4 + actions.length * ACTION_FIELDS);
+  flat[0] = decision.decisionId;
+  flat[1] = decision.channel;
+  flat[2] = decision.decidedAt;
+  flat[3] = decision.configVersion;
+  for (let i = 0, at = 4; i < actions.length; i++, at += ACTION_FIELDS) {
+    const action = actions[i]!;
+    flat[at] = action.rank;
+    flat[at + 1] = action.actionId;
+    flat[at + 2] = action.name;
+    flat[at + 3] = action.issue;
+    flat[at + 4] = action.group;
+  }
+  return JSON.stringify(flat);
+}
+
+function decode(encoded: string): RecentDecision {
+  const flat = JSON.parse(encoded) as (string | number)[];
+  const actions: RecentDecision['actions'] = [];
+  for (let at = 4; at + ACTION_FIELDS <= flat.length; at += ACTION_FIELDS) {
+    actions.push({
+      rank: flat[at] as number,
+      actionId: flat[at + 1] as string,
+      name: flat[at + 2] as string,
+      issue: flat[at + 3] as string,
+      group: flat[at + 4] as string,
+    });
+  }
+  return {
+    decisionId: flat[0] as string,
+    channel: flat[1] as string,
+    decidedAt: flat[2] as string,
+    configVersion: flat[3] as string,
+    actions,
+  };
 }
