@@ -2,6 +2,7 @@
 // port's uWebSockets.js HTTP route, loaded and unloaded, with GET /health measured the same way in the same run as
 // the baseline.
 import { type LoadRequest, type LoadResult, runLoad } from './autocannon.js';
+import { type OpenLoopResult, rawRequest, runOpenLoop } from './open-loop.js';
 import { type ServerUnderTest, startServerProcess } from './server-process.js';
 import type { BenchRatio, BenchResult, BenchRow } from './types.js';
 
@@ -10,12 +11,16 @@ export interface HttpBenchOptions {
   seconds?: number;
   /** Connections for the loaded cases (default 64 and 32). */
   connections?: readonly number[];
+  /** Decisions a second offered at a steady rate in the open-loop cases (default 10,000: the issue's target). */
+  rate?: number;
 }
 
 type Port = 'Fastify' | 'uWS';
 
 /** Decisions made before measuring: past the in-memory decision log's 100,000. */
 const WARM_UP = 110_000;
+/** Keep-alive connections the open-loop cases spread their requests over (more than are ever busy at once). */
+const OPEN_LOOP_CONNECTIONS = 64;
 
 /** A decide for a random subscriber of the demo population on the app channel: each request a different profile. */
 export function decideRequest(server: ServerUnderTest): LoadRequest {
@@ -100,6 +105,35 @@ export async function benchHttp(options: HttpBenchOptions = {}): Promise<BenchRe
       );
     }
 
+    // Open loop: requests fall due at a steady rate whatever the server's pace, each timed from when it fell due
+    // (the closed loop above slows its clients down whenever the server stalls, so its p99 leaves the stall out).
+    const rate = options.rate ?? 10_000;
+    const steady = (port: Port, request: LoadRequest) =>
+      runOpenLoop({
+        url: urls[port],
+        rate,
+        seconds,
+        connections: OPEN_LOOP_CONNECTIONS,
+        request: rawRequest(urls[port], request),
+      });
+    const rateText = `${rate.toLocaleString('en-US')}/s offered`;
+    const healthSteady = await steady('Fastify', health);
+    rows.push(openRow(`GET /health (baseline), Fastify, ${rateText}`, healthSteady));
+    for (const port of ['uWS', 'Fastify'] as const) {
+      await settle();
+      const measured = await steady(port, decide);
+      rows.push(openRow(`POST /v1/decisions, ${port}, ${rateText}`, measured));
+      ratios.push(
+        { name: `${port} decide p99 at ${rateText} (ms)`, value: measured.p99Us / 1_000, target: 10, better: 'lower' },
+        {
+          name: `${port} decide vs /health p99 at ${rateText}`,
+          value: measured.p99Us / healthSteady.p99Us,
+          better: 'lower',
+        },
+      );
+    }
+    await settle();
+
     // Closed loop, one connection: the unloaded latency.
     const healthAlone = await load('Fastify', health, 1);
     rows.push(row('GET /health (baseline), Fastify, 1 connection', healthAlone));
@@ -143,5 +177,32 @@ function row(name: string, result: LoadResult): BenchRow {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const connections = process.argv[3]?.split(',').map(Number);
-  console.log(JSON.stringify(await benchHttp({ seconds: Number(process.argv[2] ?? 10), connections }), null, 2));
+  const rate = process.argv[4] === undefined ? undefined : Number(process.argv[4]);
+  console.log(JSON.stringify(await benchHttp({ seconds: Number(process.argv[2] ?? 10), connections, rate }), null, 2));
+}
+
+/** An open-loop case: answers a second, latency from when each request fell due, and what was left over. */
+function openRow(name: string, result: OpenLoopResult): BenchRow {
+  if (result.non2xx + result.errors > result.responses / 100) {
+    throw new Error(`${name}: ${result.non2xx} non-2xx answers, ${result.errors} failed connections`);
+  }
+  const notes = [
+    `open loop, ${result.offered.toLocaleString('en-US')} due`,
+    `max ${(result.maxUs / 1_000).toFixed(0)} ms`,
+    `backlog at the end ${result.backlog}`,
+  ];
+  if (result.unanswered > 0) notes.push(`${result.unanswered} never answered`);
+  notes.push(`client ${Math.round(result.clientCpu * 100)}% of a core`);
+  return {
+    case: name,
+    opsPerSec: result.answeredPerSec,
+    p50Us: result.p50Us,
+    p99Us: result.p99Us,
+    note: notes.join(', '),
+  };
+}
+
+/** A pause between cases, so one case's leftover work (an overloaded port's queue) does not land on the next. */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 1_000));
 }

@@ -78,7 +78,7 @@ describe('InMemoryDecisionLog', () => {
     expect([...log.get('d1')!.actions.keys()]).toEqual(['roam-pass-eu', 'bill-shock-notice']);
     expect(log.get('d2')).toEqual({ ...decision, actions: new Map() });
     // A copy each time: a caller changing what it got does not change the log.
-    log.get('d1')!.actions.clear();
+    (log.get('d1')!.actions as Map<string, unknown>).clear();
     expect(log.get('d1')!.actions.size).toBe(2);
   });
 
