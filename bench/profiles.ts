@@ -5,6 +5,7 @@ import { generatePopulation, InMemoryProfileStore } from '@arbiter/engine';
 import { Bench } from 'tinybench';
 import { LruProfileStore } from '../packages/engine/src/profiles/index.js';
 import { RedisProfileStore } from '../packages/server/src/redis/profile-store.js';
+import { ProfileCache } from '../packages/server/src/redis/profile-store-cache.js';
 import { compactProfileCodec } from '../packages/server/src/redis/profile-store-codec.js';
 import { startRedisServer } from '../packages/server/test/redis-server.js';
 import { MEMORY_MODES, type MemoryMeasure, type MemoryMode } from './profile-memory-child.js';
@@ -69,6 +70,17 @@ async function fetchLatency(options: ProfilesBenchOptions): Promise<Pick<BenchRe
     batch('LruProfileStore get, compact codec', (id) => lruCompact.get(id));
     batch('Redis store, cache hit', (id) => hot.get(id));
     batch('Redis store, cache hit, compact cache', (id) => hotCompact.get(id));
+    // The cache once full, at a production size: 100,000 entries over 300,000 subscribers (small profiles), so most
+    // reads miss and put one in, evicting the least recently used.
+    const evicting = new ProfileCache({ max: 100_000 });
+    const many = Array.from({ length: 300_000 }, (_, n) => ({ subscriberId: `E-${n}`, n }));
+    let e = 0;
+    bench.add('Redis store cache, full and evicting (get, else set)', () => {
+      for (let b = 0; b < BATCH; b++) {
+        const profile = many[(e++ * 7_919) % many.length]!; // a stride prime to 300,000: every id, scattered
+        if (!evicting.get(profile.subscriberId)) evicting.set(profile, 40, 0, 0);
+      }
+    });
     bench.add('Redis store, cache miss (GET + decode)', async () => {
       if ((await cold.get(ids[i++ % ids.length]!)) === undefined) throw new Error('missing');
     });
@@ -105,6 +117,7 @@ async function fetchLatency(options: ProfilesBenchOptions): Promise<Pick<BenchRe
         ratio('LruProfileStore get'),
         ratio('Redis store, cache hit'),
         ratio('Redis store, cache hit, compact cache'),
+        ratio('Redis store cache, full and evicting (get, else set)'),
         ratio('Redis store, cache miss (GET + decode)'),
         {
           name: 'Redis cache miss vs cache hit (cost ratio)',

@@ -1,5 +1,6 @@
 // The hot in-process cache in front of Redis: least recently used out first, each entry stamped with when it was read.
 import type { Profile } from '@arbiter/engine';
+import { LRUCache } from 'lru-cache';
 import { type CompactProfileCodec, compactProfileCodec } from './profile-store-codec.js';
 
 /** A cached copy: the profile (or its compact encoding), when it was read or written, and under which generation. */
@@ -26,26 +27,34 @@ const ENTRY_OVERHEAD = 128;
 const OBJECT_PER_WIRE_BYTE = 1.25;
 
 /**
- * A Map kept in recency order (a hit re-inserts the key at the end), bounded by count and optionally by bytes.
- * Map-based on purpose: a few lines, no dependency, and Map's insertion order is the LRU list.
+ * Least recently used out first (lru-cache: a hit moves the entry to the front), bounded by count and optionally by
+ * bytes. It was a Map kept in recency order (a hit re-inserted the key at the end, the first key was the oldest);
+ * once full, finding that first key walked over every slot the earlier deletions left at the front of the Map:
+ * about 20 µs a get-or-set at 100,000 entries instead of 1 to 3.
  */
 export class ProfileCache {
-  private readonly entries = new Map<string, CachedProfile>();
+  private readonly entries: LRUCache<string, CachedProfile>;
   private readonly codec: CompactProfileCodec | undefined;
   private totalBytes = 0;
   evictions = 0;
 
   constructor(private readonly options: ProfileCacheOptions) {
     this.codec = options.compact ? compactProfileCodec() : undefined;
+    this.entries = new LRUCache<string, CachedProfile>({
+      max: Math.max(1, Math.floor(options.max)),
+      ...(options.maxBytes === undefined
+        ? {}
+        : { maxSize: Math.max(1, Math.floor(options.maxBytes)), sizeCalculation: (entry) => entry.bytes }),
+      dispose: (entry, _key, reason) => {
+        this.totalBytes -= entry.bytes;
+        if (reason === 'evict') this.evictions++;
+      },
+    });
   }
 
   /** The entry, marked most recently used. */
   get(subscriberId: string): CachedProfile | undefined {
-    const entry = this.entries.get(subscriberId);
-    if (entry === undefined) return undefined;
-    this.entries.delete(subscriberId);
-    this.entries.set(subscriberId, entry);
-    return entry;
+    return this.entries.get(subscriberId);
   }
 
   profileOf(entry: CachedProfile): Profile {
@@ -58,28 +67,18 @@ export class ProfileCache {
     const bytes =
       ENTRY_OVERHEAD + (this.codec ? this.codec.sizeOf(value as string) : Math.ceil(wireBytes * OBJECT_PER_WIRE_BYTE));
     this.delete(profile.subscriberId);
-    const { max, maxBytes } = this.options;
+    const { maxBytes } = this.options;
     if (maxBytes !== undefined && bytes > maxBytes) return;
-    this.entries.set(profile.subscriberId, { value, at, generation, bytes });
     this.totalBytes += bytes;
-    while (this.entries.size > max || (maxBytes !== undefined && this.totalBytes > maxBytes)) {
-      const oldest = this.entries.keys().next().value as string;
-      this.delete(oldest);
-      this.evictions++;
-    }
+    this.entries.set(profile.subscriberId, { value, at, generation, bytes });
   }
 
   delete(subscriberId: string): boolean {
-    const entry = this.entries.get(subscriberId);
-    if (entry === undefined) return false;
-    this.entries.delete(subscriberId);
-    this.totalBytes -= entry.bytes;
-    return true;
+    return this.entries.delete(subscriberId);
   }
 
   clear(): void {
     this.entries.clear();
-    this.totalBytes = 0;
   }
 
   get size(): number {
