@@ -43,6 +43,8 @@ export const serverErrorCodes = {
   STREAM_UPGRADE_REQUIRED: 426,
   STREAM_TOO_MANY_SUBSCRIPTIONS: 429,
   STREAM_TOO_MANY_IN_FLIGHT: 429,
+  /** Not a frame: the stream's close reason (close code 4401) when the key it was opened with is revoked. */
+  STREAM_KEY_REVOKED: 401,
 } as const;
 
 export type ServerErrorCode = keyof typeof serverErrorCodes;

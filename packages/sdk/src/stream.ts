@@ -47,6 +47,9 @@ interface Entry {
   retryTimer?: ReturnType<typeof setTimeout>;
 }
 
+/** The close code the server ends a connection with when its API key is revoked. */
+const KEY_REVOKED_CLOSE = 4401;
+
 /** Opens the socket on the first subscription, keeps it while any is left, and closes it with the last. */
 export class StreamConnection {
   private readonly entries = new Set<Entry>();
@@ -127,6 +130,7 @@ export class StreamConnection {
     socket.onerror = () => {};
     socket.onclose = (event: { code?: number; reason?: string }) => {
       if (this.socket !== socket) return;
+      if (event.code === KEY_REVOKED_CLOSE) return this.keyRevoked();
       this.lost(`the stream closed (${event.code ?? 'no code'}${event.reason ? `: ${event.reason}` : ''})`);
     };
   }
@@ -139,6 +143,23 @@ export class StreamConnection {
     for (const entry of this.entries) entry.options.onError?.(error);
     const delay = backoffDelay(this.failedAttempts++, this.backoff());
     this.reconnectTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  /** The key was revoked: reconnecting with it would be refused every time, so every subscription ends here. */
+  private keyRevoked(): void {
+    const error = new ArbiterError({
+      code: 'STREAM_KEY_REVOKED',
+      status: 401,
+      message: 'the API key this client uses was revoked; the stream closed and will not reconnect with it',
+    });
+    const ended = [...this.entries];
+    this.detach();
+    for (const entry of ended) {
+      this.entries.delete(entry);
+      clearTimeout(entry.retryTimer);
+    }
+    this.failedAttempts = 0;
+    for (const entry of ended) entry.options.onError?.(error);
   }
 
   private detach(): void {

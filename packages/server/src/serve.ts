@@ -131,7 +131,17 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
         return closing;
       },
     };
-    if (stream) running.wsUrl = stream.url;
+    if (stream) {
+      running.wsUrl = stream.url;
+      // A revoked key's open WebSockets end at once (4401); HTTP requests with it are refused from the next one.
+      const live = stream;
+      const stopListening = runtime.keys.onRevoked((id) => live.endCaller(id));
+      const close = running.close;
+      running.close = () => {
+        stopListening();
+        return close();
+      };
+    }
     return running;
   } catch (error) {
     await shutdown(app, stream, runtime).catch(() => undefined);

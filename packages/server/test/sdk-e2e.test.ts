@@ -140,6 +140,36 @@ describe('the SDK against the real server', () => {
   });
 });
 
+describe('a revoked key', () => {
+  it('ends its subscriptions with STREAM_KEY_REVOKED and does not reconnect', async () => {
+    const created = server.runtime.keys.create('agent', 'desk to revoke');
+    const desk = createClient({
+      baseUrl: server.url,
+      wsUrl: server.wsUrl,
+      apiKey: created.key,
+      WebSocket,
+      reconnectBaseMs: 5,
+      reconnectMaxMs: 10,
+    });
+    const errors: ArbiterError[] = [];
+    let subscribed = 0;
+    desk.subscribe(SUBSCRIBER, {
+      channel: 'agent',
+      onRecommendations: () => {},
+      onError: (e) => errors.push(e),
+      onSubscribed: () => subscribed++,
+    });
+    await until(() => subscribed === 1);
+    server.runtime.keys.revoke(created.id);
+    await until(() => errors.length === 1);
+    expect(errors[0]).toMatchObject({ code: 'STREAM_KEY_REVOKED', status: 401 });
+    // With 5-10 ms between attempts, a client that kept reconnecting would have failed many times by now.
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(errors).toHaveLength(1);
+    desk.close();
+  });
+});
+
 describe('the SDK keeps in step with the server', () => {
   it('knows every code the server answers with, at the same status', () => {
     const server = { ...errorStatus, ...streamErrorStatus } as Record<string, number>;

@@ -58,6 +58,8 @@ export class ApiKeyStore {
   readonly #keys = new Map<string, StoredKey>();
   /** Key text -> its caller, for keys that verified (frozen: every request of a key shares it). */
   readonly #verified = new Map<string, Readonly<Caller>>();
+  /** Told the id of each revoked key (the stream server ends that key's open WebSockets). */
+  readonly #onRevoked = new Set<(id: string) => void>();
   readonly #pepper: string;
   readonly #file: string | undefined;
   readonly #now: () => Date;
@@ -107,7 +109,14 @@ export class ApiKeyStore {
     if (!this.#keys.delete(id)) return false;
     for (const [key, caller] of this.#verified) if (caller.id === id) this.#verified.delete(key);
     this.#write();
+    for (const listener of this.#onRevoked) listener(id);
     return true;
+  }
+
+  /** Calls `listener` with the id of every key revoked from now on; the returned function stops it. */
+  onRevoked(listener: (id: string) => void): () => void {
+    this.#onRevoked.add(listener);
+    return () => this.#onRevoked.delete(listener);
   }
 
   /** Every key, oldest first, without secrets or hashes. */

@@ -46,6 +46,8 @@ export const streamCloseCodes = {
   STREAM_BACKPRESSURE: 4008,
   /** The server is shutting down (1001, going away). Reconnect to another node or later. */
   STREAM_SERVER_CLOSING: 1001,
+  /** The connection's API key was revoked. Reconnecting with it is refused (401); a new key is needed. */
+  STREAM_KEY_REVOKED: 4401,
 } as const;
 export type StreamCloseReason = keyof typeof streamCloseCodes;
 
@@ -54,6 +56,7 @@ export const streamCloseReasons: Readonly<Record<StreamCloseReason, string>> = {
   STREAM_BACKPRESSURE:
     'Close code 4008: the client stopped reading and the frames waiting for it passed maxBackpressure (1 MB by default).',
   STREAM_SERVER_CLOSING: 'Close code 1001: the server is shutting down.',
+  STREAM_KEY_REVOKED: 'Close code 4401: the API key the connection was opened with was revoked (DELETE /v1/keys/:id).',
 };
 
 /** An error frame's `error`. */

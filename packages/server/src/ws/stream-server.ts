@@ -129,6 +129,15 @@ export async function startStreamServer(options: StreamServerOptions): Promise<S
         port,
         url: `ws://${host}:${port}${STREAM_PATH}`,
         stats: () => ({ ...stats, subscriptions: context.registry.size }),
+        endCaller: (callerId) => {
+          let ended = 0;
+          for (const connection of [...connections]) {
+            if (connection.caller.id !== callerId) continue;
+            connection.end(streamCloseCodes.STREAM_KEY_REVOKED, 'STREAM_KEY_REVOKED');
+            ended++;
+          }
+          return ended;
+        },
         close: () => {
           closed ??= (async () => {
             closing = true;

@@ -80,6 +80,8 @@ export interface StreamServer {
   url: string;
   /** Counters since start, for tests and the health view. */
   stats(): StreamStats;
+  /** Ends every connection opened with this key id (close code 4401, its key was revoked); how many it ended. */
+  endCaller(callerId: string): number;
   /** Stops listening, closes every connection with 1001, detaches from the runtime's events. */
   close(): Promise<void>;
 }
