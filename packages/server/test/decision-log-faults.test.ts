@@ -103,6 +103,21 @@ describe('Redis down', () => {
   });
 });
 
+describe('a long outage at the bound', () => {
+  it('keeps dropping the oldest, one for each new decision, and writes the last ones when Redis is back', async () => {
+    const log = decisionLog({ bufferLimit: 3, log: () => {} });
+    const engine = engineWith(log);
+    await server.kill();
+    const ids: string[] = [];
+    for (let i = 0; i < 2_500; i++) ids.push((await decideWeb(engine)).decisionId);
+    expect(log.stats()).toMatchObject({ pending: 3, droppedDecisions: 2_497 });
+    await server.restart();
+    await waitFor(() => expect(log.stats().pending).toBe(0));
+    const last = await Promise.all(ids.slice(-4).map(async (id) => (await log.get(id)) !== undefined));
+    expect(last).toEqual([false, true, true, true]);
+  });
+});
+
 describe('Redis slow', () => {
   it('decide() returns while the decision is still being written, and the write completes after', async () => {
     const log = decisionLog();

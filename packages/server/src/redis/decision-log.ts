@@ -59,8 +59,16 @@ export class RedisDecisionLog implements DecisionLog {
   readonly #windowMs: number;
   readonly #limit: number;
   readonly #clock: () => number;
-  /** In insertion order: the oldest first, for flushing and for dropping when full. */
+  /** In insertion order: the oldest first, for flushing. */
   readonly #pending = new Map<string, Pending>();
+  /**
+   * What was remembered, in order, for dropping the oldest when full: a queue with lazy deletion (a place whose
+   * entry was written or replaced since is skipped). Not `#pending.keys().next()`: once the buffer is full, that
+   * walks over every slot the earlier deletions left at the front of the Map, on every decision of an outage.
+   */
+  #queueIds: string[] = [];
+  #queueEntries: Pending[] = [];
+  #head = 0;
   #dropped = 0;
   #flushed = 0;
   /** From the first write Redis did not take until everything waiting is written: logged once each way. */
@@ -91,13 +99,16 @@ export class RedisDecisionLog implements DecisionLog {
 
   /** Keeps the decision for the window. Never rejects: a decision Redis cannot take now waits here, bounded. */
   remember(decisionId: string, decision: LoggedDecision): Promise<void> {
-    if (this.#pending.size >= this.#limit) {
-      const oldest = this.#pending.keys().next();
-      if (!oldest.done) this.#pending.delete(oldest.value);
-      this.#drop();
-    }
+    if (this.#pending.size >= this.#limit && this.#dropOldest()) this.#drop();
     const entry: Pending = { decision, bytes: encodeDecision(decision), since: this.#clock() };
     this.#pending.set(decisionId, entry);
+    this.#queueIds.push(decisionId);
+    this.#queueEntries.push(entry);
+    // Past twice the bound of places still to look at (written decisions leave theirs behind), or past the bound of
+    // places already looked at (an outage drops one for each new one), the queue is rewritten: O(1) a decision.
+    if (this.#queueIds.length - this.#head > 2 * this.#limit || this.#head > Math.max(this.#limit, 1_024)) {
+      this.#compactQueue();
+    }
     // During an outage, one retry loop writes everything; single writes would only time out one by one.
     if (this.#outage.active) return Promise.resolve();
     return this.#write(decisionId, entry).then(
@@ -151,6 +162,36 @@ export class RedisDecisionLog implements DecisionLog {
   #startOutage(error: unknown): void {
     const cause = error instanceof Error ? error.message : String(error);
     this.#outage.begin(`Redis did not answer (${cause}); keeping decisions in memory (up to ${this.#limit})`);
+  }
+
+  /** Forgets the oldest decision still waiting; false when none waits. */
+  #dropOldest(): boolean {
+    while (this.#head < this.#queueIds.length) {
+      const id = this.#queueIds[this.#head]!;
+      const entry = this.#queueEntries[this.#head]!;
+      this.#head++;
+      if (this.#pending.get(id) === entry) {
+        this.#pending.delete(id);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Keeps only the queue places of decisions still waiting (most are written within milliseconds). */
+  #compactQueue(): void {
+    const ids: string[] = [];
+    const entries: Pending[] = [];
+    for (let i = this.#head; i < this.#queueIds.length; i++) {
+      const id = this.#queueIds[i]!;
+      if (this.#pending.get(id) === this.#queueEntries[i]) {
+        ids.push(id);
+        entries.push(this.#queueEntries[i]!);
+      }
+    }
+    this.#queueIds = ids;
+    this.#queueEntries = entries;
+    this.#head = 0;
   }
 
   #drop(): void {
