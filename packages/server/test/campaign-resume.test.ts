@@ -1,10 +1,14 @@
 // Campaign runs that stop and carry on: checkpoints, resumption, cancel, the send window, progress, stored runs.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { ContactRecord, InMemoryContactHistory } from '@arbiter/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCampaignRun } from '../src/campaigns/campaign-runner.js';
 import { CHECKPOINT_FILE, readCheckpoint } from '../src/campaigns/checkpoint.js';
+import { LOCK_FILE } from '../src/campaigns/run-lock.js';
 import { listRuns, readRun, storedProgress } from '../src/campaigns/run-store.js';
 import type { CampaignRunDeps, CampaignRunOptions, ResultLine, RunProgress } from '../src/campaigns/run-types.js';
 import { storeSource } from '../src/campaigns/store-source.js';
@@ -160,6 +164,68 @@ describe('resuming a run', () => {
       expect(readFileSync(join(dir, CHECKPOINT_FILE), 'utf8')).toBe(before);
     } finally {
       await changed.cleanup();
+    }
+  });
+});
+
+describe('one process at a time on a run', () => {
+  const lockOf = (campaignId: string, runId: string) => join(runsDir, campaignId, runId, LOCK_FILE);
+  const cancelledRun = async (deps: CampaignRunDeps) => {
+    const run = startCampaignRun(deps, base({ campaignId: 'email-all' }));
+    run.cancel();
+    const report = await run.done;
+    expect(report.phase).toBe('cancelled');
+    return report.runId;
+  };
+
+  it('leaves no lock behind when a run ends, and refuses a resume while a live process holds the run', async () => {
+    const deps = memoryDeps(rules, 40);
+    const runId = await cancelledRun(deps);
+    expect(existsSync(lockOf('email-all', runId))).toBe(false);
+    const dir = join(runsDir, 'email-all', runId);
+    const before = readFileSync(join(dir, CHECKPOINT_FILE), 'utf8');
+    // This test's own process is alive, on this host: the lock is held.
+    const held = `${JSON.stringify({ pid: process.pid, host: hostname(), since: '2026-11-22T09:00:00.000Z' })}\n`;
+    writeFileSync(lockOf('email-all', runId), held);
+    const refused = await startCampaignRun(deps, base({ campaignId: 'email-all', resume: runId })).done;
+    expect(refused).toMatchObject({ phase: 'failed', errorCode: 'CAMPAIGN_RUN_LOCKED' });
+    expect(refused.error).toContain(`process ${process.pid} since 2026-11-22T09:00:00.000Z`);
+    expect(readFileSync(join(dir, CHECKPOINT_FILE), 'utf8')).toBe(before);
+    expect(readFileSync(lockOf('email-all', runId), 'utf8')).toBe(held);
+
+    // A lock from another host is not taken over either: this host cannot tell whether that process lives.
+    writeFileSync(lockOf('email-all', runId), JSON.stringify({ pid: 1, host: 'campaign-box-2', since: 'x' }));
+    const remote = await startCampaignRun(deps, base({ campaignId: 'email-all', resume: runId })).done;
+    expect(remote).toMatchObject({ phase: 'failed', errorCode: 'CAMPAIGN_RUN_LOCKED' });
+    expect(remote.error).toContain('on host campaign-box-2');
+    expect(remote.error).toContain(`remove ${lockOf('email-all', runId)}`);
+  });
+
+  it('takes over a lock left by a process of this host that has ended, and finishes the run', async () => {
+    const deps = memoryDeps(rules, 40);
+    const runId = await cancelledRun(deps);
+    const gone = spawnSync(process.execPath, ['-e', '']).pid!;
+    writeFileSync(lockOf('email-all', runId), JSON.stringify({ pid: gone, host: hostname(), since: 'x' }));
+    const resumed = await startCampaignRun(deps, base({ campaignId: 'email-all', resume: runId })).done;
+    expect(resumed).toMatchObject({ phase: 'done', resumed: 1 });
+    expect(existsSync(lockOf('email-all', runId))).toBe(false);
+  });
+
+  it('takes over a lock whose process was killed but not yet reaped (a zombie, as in a container with no init)', async () => {
+    const deps = memoryDeps(rules, 40);
+    const runId = await cancelledRun(deps);
+    // sh starts `true` in the background, prints its pid, then becomes `sleep`, which never reaps it.
+    const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const zombie = Number((await once(parent.stdout, 'data'))[0].toString().trim());
+      for (let i = 0; i < 500 && !readFileSync(`/proc/${zombie}/stat`, 'utf8').includes(') Z '); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      writeFileSync(lockOf('email-all', runId), JSON.stringify({ pid: zombie, host: hostname(), since: 'x' }));
+      const resumed = await startCampaignRun(deps, base({ campaignId: 'email-all', resume: runId })).done;
+      expect(resumed).toMatchObject({ phase: 'done', resumed: 1 });
+    } finally {
+      parent.kill('SIGKILL');
     }
   });
 });

@@ -10,6 +10,8 @@ export const campaignRunErrors = {
   CAMPAIGN_RUN_NOT_FOUND: 'No checkpoint for the run to resume in the runs directory.',
   CAMPAIGN_RESUME_REFUSED:
     'The run cannot be resumed: it belongs to another campaign, it already finished, or it was a dry run (dry runs are never resumed).',
+  CAMPAIGN_RUN_LOCKED:
+    "Another process is running this run (the run directory's run.lock names it): wait for it to end. A lock left by a process of this host that ended is taken over; one from another host is removed by hand once that process is known to be gone.",
   CAMPAIGN_WORKER_CRASHED:
     'A worker thread crashed on the same chunk twice (it is retried once on a new worker), or workers kept crashing: the run stopped at its last checkpoint and can be resumed.',
   CAMPAIGN_SOURCE_FAILED:

@@ -7,6 +7,7 @@ import { type Checkpoint, newRunId, REPORT_FILE, runDirOf, writeAtomically, writ
 import { type CommitContext, commitOutcomes } from './chunk-commit.js';
 import { ReadAhead } from './read-ahead.js';
 import { copyCounts, emptyCounts, progressOf, RunMeter, reportOf, restoreCounts } from './report.js';
+import { lockRun, type RunLock } from './run-lock.js';
 import { type RunStart, resumeCheckpoint, startCheckpoint } from './run-start.js';
 import type {
   CampaignRun,
@@ -167,6 +168,7 @@ class Runner {
     this.#tell(true);
     const dir = runDirOf(this.#options.runsDir ?? 'runs', this.#campaign.id, this.#runId);
     let checkpoint: Checkpoint;
+    let lock: RunLock | undefined;
     try {
       const start: RunStart = {
         runsDir: this.#options.runsDir ?? 'runs',
@@ -180,8 +182,20 @@ class Runner {
         now: this.#options.now ?? this.#clock(),
         at: this.#clock(),
       };
-      checkpoint = this.#options.resume === undefined ? await startCheckpoint(start) : await resumeCheckpoint(start);
+      if (this.#options.resume === undefined) {
+        checkpoint = await startCheckpoint(start);
+        lock = await lockRun(dir, this.#clock);
+      } else {
+        // The lock first, so two processes cannot both resume the run; a missing directory is for the resume
+        // check to name (the run may be another campaign's, found by its id).
+        lock = await lockRun(dir, this.#clock).catch((error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') return undefined;
+          throw error;
+        });
+        checkpoint = await resumeCheckpoint(start);
+      }
     } catch (error) {
+      await lock?.release();
       // Nothing of the run directory was touched: a refused resume leaves the run as it was.
       return this.#end(undefined, 'failed', error);
     }
@@ -223,7 +237,11 @@ class Runner {
     } finally {
       await Promise.allSettled([pool?.close(), source?.close(), results?.close()]);
     }
-    return this.#end(dir, status, failure);
+    try {
+      return await this.#end(dir, status, failure);
+    } finally {
+      await lock?.release();
+    }
   }
 
   /** Reads, decides and commits until the population is exhausted, the run is cancelled, or something fails. */

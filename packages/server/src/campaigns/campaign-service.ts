@@ -97,7 +97,12 @@ interface LiveRun {
 }
 
 /** A resume refused before the run started: the run directory is as it was, so its stored state is the truth. */
-const REFUSALS = new Set(['CAMPAIGN_RUN_NOT_FOUND', 'CAMPAIGN_RESUME_REFUSED', 'CAMPAIGN_RULES_CHANGED']);
+const REFUSALS = new Set([
+  'CAMPAIGN_RUN_NOT_FOUND',
+  'CAMPAIGN_RESUME_REFUSED',
+  'CAMPAIGN_RULES_CHANGED',
+  'CAMPAIGN_RUN_LOCKED',
+]);
 
 /** Reports of runs that ended in this process, newest last: a watcher arriving just after the end still gets one. */
 const RECENT_REPORTS = 50;

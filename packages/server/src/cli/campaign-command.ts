@@ -47,7 +47,7 @@ export interface CampaignIo {
 const defaultIo = (): CampaignIo => ({ out: (line) => console.log(line), err: process.stderr });
 
 /** Resume refusals: the command line named the wrong run, nothing ran. */
-const BAD_RESUME = new Set(['CAMPAIGN_RUN_NOT_FOUND', 'CAMPAIGN_RESUME_REFUSED']);
+const BAD_RESUME = new Set(['CAMPAIGN_RUN_NOT_FOUND', 'CAMPAIGN_RESUME_REFUSED', 'CAMPAIGN_RUN_LOCKED']);
 
 /**
  * Runs one campaign to its end and returns the exit code.
