@@ -1,6 +1,6 @@
 // Config hot reload: validated reloads, a broken file keeping the running config, rollback, bounded versions,
 // serialised reloads and the file watch.
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,12 +28,15 @@ async function rulesCopy(): Promise<string> {
   return join(root, 'rules');
 }
 
+/** Changes a rules file as an editor saves it: a temporary file renamed over it, so no reload reads it half written. */
 async function edit(dir: string, file: string, change: (text: string) => string): Promise<void> {
   const path = join(dir, file);
   const text = await readFile(path, 'utf8');
   const changed = change(text);
   expect(changed).not.toBe(text);
-  await writeFile(path, changed);
+  const temporary = join(dir, `.${file}.saving`);
+  await writeFile(temporary, changed);
+  await rename(temporary, path);
 }
 
 async function manage(options: Parameters<typeof createConfigManager>[0]): Promise<ConfigManager> {

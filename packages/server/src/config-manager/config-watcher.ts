@@ -28,6 +28,9 @@ export function watchConfig(paths: readonly string[], options: ConfigWatcherOpti
   let closed = false;
   const watcher: FSWatcher = watch([...watched], {
     ignoreInitial: true,
+    // A file being written (truncated, then filled; an upload in several writes) is reported once its size has
+    // held for 50 ms, so a reload does not read it half written and reject it.
+    awaitWriteFinish: { stabilityThreshold: 50, pollInterval: 10 },
     // Only names below a watched root are judged, so a root in a dotted folder (.tmp/rules) is still watched.
     ignored: (path: string) => !roots.has(resolve(path)) && isScratch(basename(path)),
   });
