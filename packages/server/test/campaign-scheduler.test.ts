@@ -4,8 +4,8 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Timers } from '../src/campaigns/campaign-scheduler.js';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { type SchedulerEvent, startScheduler, type Timers } from '../src/campaigns/campaign-scheduler.js';
 import { campaignService, createCampaignService } from '../src/campaigns/campaign-service.js';
 import { listRuns } from '../src/campaigns/run-store.js';
 import type { CampaignRun, CampaignRunOptions, RunProgress, RunReport } from '../src/campaigns/run-types.js';
@@ -312,5 +312,96 @@ describe('arbiter serve and the schedule', () => {
       }
       expect(campaignService(server!.runtime).runsDir).toBe(runsDir);
     }
+  });
+});
+
+describe('servers sharing the Redis stores', () => {
+  /** A runtime on the test Redis under `prefix`, its warnings kept, at `time`. */
+  async function server(rules: string, prefix: string, time: FakeTime, warnings: string[]) {
+    const runtime = await createRuntime({
+      rulesDir: rules,
+      redis: inject('redisUrl'),
+      redisPrefix: prefix,
+      clock: time.clock,
+      logger: { info() {}, warn: (_fields: unknown, message?: string) => warnings.push(String(message)), error() {} },
+    });
+    cleanup.push(() => runtime.close());
+    return runtime;
+  }
+
+  it('start each scheduled run once: the first to claim its time runs it, the others skip it', async () => {
+    const time = new FakeTime(MONDAY_0900);
+    const { rules, runsDir } = await setUp(time);
+    const prefix = `sched-${process.pid}-${Date.now()}:`;
+    const warnings: string[][] = [[], []];
+    const runners = [fakeRunner(time), fakeRunner(time)];
+    for (const i of [0, 1]) {
+      const runtime = await server(rules, prefix, time, warnings[i]!);
+      expect(runtime.claimOnce).toBeDefined();
+      createCampaignService(runtime, {
+        runsDir: join(runsDir, String(i)),
+        schedule: true,
+        timers: time,
+        clock: time.clock,
+        start: runners[i]!.start,
+      });
+    }
+    await time.advance(FIBER_AT - MONDAY_0900);
+    const started = () => runners.flatMap((r) => r.started.map((s) => [s.campaignId, s.at]));
+    expect(started()).toEqual([['fiber-upgrade-autumn', FIBER_AT]]);
+    expect(warnings.flat()).toEqual(['scheduled run skipped: another server started this scheduled run']);
+
+    // The next time is claimed afresh: again one run in all.
+    for (const runner of runners) for (const run of runner.started) run.finish();
+    await settle();
+    await time.advance(FIBER_NEXT_WEEK - time.now);
+    expect(started().filter(([id]) => id === 'fiber-upgrade-autumn')).toEqual([
+      ['fiber-upgrade-autumn', FIBER_AT],
+      ['fiber-upgrade-autumn', FIBER_NEXT_WEEK],
+    ]);
+  });
+
+  it('on the in-memory stores there is nothing to claim: every scheduled time starts', async () => {
+    const time = new FakeTime(MONDAY_0900);
+    const { runtime } = await setUp(time);
+    expect(runtime.claimOnce).toBeUndefined();
+  });
+});
+
+describe('a claim that cannot be made', () => {
+  it('skips that time, says why, and arms the next one', async () => {
+    const time = new FakeTime(MONDAY_0900);
+    const events: SchedulerEvent[] = [];
+    const starts: string[] = [];
+    let claims = 0;
+    const scheduler = startScheduler({
+      campaigns: () => [{ id: 'weekly', nextRun: (after) => (after < FIBER_AT ? FIBER_AT : FIBER_NEXT_WEEK) }],
+      clock: time.clock,
+      timers: time,
+      claim: async () => {
+        claims++;
+        if (claims === 1) throw new Error('Redis did not answer');
+        return true;
+      },
+      start: (id) => {
+        starts.push(id);
+        return new Promise(() => {});
+      },
+      log: (event) => events.push(event),
+    });
+    await time.advance(FIBER_AT - MONDAY_0900);
+    expect(starts).toEqual([]);
+    expect(events.filter((e) => e.kind === 'skipped')).toEqual([
+      {
+        kind: 'skipped',
+        campaignId: 'weekly',
+        at: FIBER_AT,
+        reason: 'the run could not be claimed: Redis did not answer',
+      },
+    ]);
+    expect(scheduler.next().get('weekly')).toBe(FIBER_NEXT_WEEK);
+    await time.advance(FIBER_NEXT_WEEK - time.now);
+    expect(starts).toEqual(['weekly']);
+    scheduler.stop();
   });
 });

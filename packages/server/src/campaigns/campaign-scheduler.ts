@@ -33,6 +33,12 @@ export interface SchedulerOptions {
   start: (campaignId: string, at: number) => Promise<unknown> | undefined;
   clock: () => number;
   timers?: Timers;
+  /**
+   * Asked before each scheduled start: false when another server sharing the stores has started this campaign's
+   * run for this time already (or the claim could not be made: then it is skipped too, rather than risk two runs).
+   * Without it, every start goes ahead (one server).
+   */
+  claim?: (campaignId: string, at: number) => Promise<boolean>;
   /** Told what happened (armed, started, skipped), for the log. */
   log?: (event: SchedulerEvent) => void;
 }
@@ -94,13 +100,25 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       return;
     }
     if (!find(id)) return;
+    if (!options.claim) return begin(id, at);
+    options.claim(id, at).then(
+      (mine) => (mine ? begin(id, at) : skip(id, at, 'another server started this scheduled run')),
+      (error: unknown) =>
+        skip(id, at, `the run could not be claimed: ${error instanceof Error ? error.message : error}`),
+    );
+  };
+
+  const skip = (id: string, at: number, reason: string) => {
+    if (stopped) return;
+    log({ kind: 'skipped', campaignId: id, at, reason });
+    const campaign = find(id);
+    if (campaign) arm(campaign);
+  };
+
+  const begin = (id: string, at: number) => {
+    if (stopped || !find(id)) return;
     const done = options.start(id, at);
-    if (!done) {
-      log({ kind: 'skipped', campaignId: id, at, reason: 'a run of this campaign is in progress' });
-      const campaign = find(id);
-      if (campaign) arm(campaign);
-      return;
-    }
+    if (!done) return skip(id, at, 'a run of this campaign is in progress');
     log({ kind: 'started', campaignId: id, at });
     running.add(id);
     const after = () => {

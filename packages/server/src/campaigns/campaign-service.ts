@@ -24,8 +24,21 @@ export type { CampaignSummary } from './campaign-summary.js';
 /** What the service needs of the runtime. */
 export type CampaignRuntime = Pick<
   Runtime,
-  'rulesDir' | 'config' | 'profiles' | 'history' | 'decisionLog' | 'channels' | 'clock' | 'logger' | 'audit' | 'onClose'
+  | 'rulesDir'
+  | 'config'
+  | 'profiles'
+  | 'history'
+  | 'decisionLog'
+  | 'channels'
+  | 'clock'
+  | 'logger'
+  | 'audit'
+  | 'onClose'
+  | 'claimOnce'
 >;
+
+/** How long a claim on a scheduled run's time is kept (servers' clocks and start-ups differ by far less). */
+const SCHEDULE_CLAIM_MS = 24 * 3_600_000;
 
 export interface CampaignServiceOptions {
   /** Where run directories live (default `runs`). */
@@ -219,11 +232,17 @@ export function createCampaignService(runtime: CampaignRuntime, options: Campaig
     return { ok: true, runId: run.runId, campaignId, dryRun, done };
   }
 
+  const { claimOnce } = runtime;
   const scheduler: Scheduler | undefined = options.schedule
     ? startScheduler({
         campaigns,
         clock,
         timers: options.timers,
+        // Servers sharing the Redis stores each run the scheduler: the first to claim a campaign's time starts it.
+        ...(claimOnce && {
+          claim: (id: string, at: number) =>
+            claimOnce(`campaign-schedule:${id}:${new Date(at).toISOString()}`, SCHEDULE_CLAIM_MS),
+        }),
         start: (id) => {
           const started = startRun(id, { by: 'scheduler' });
           return started.ok ? started.done : undefined;

@@ -1,5 +1,7 @@
 // The runtime's stores on Redis: profiles (with the hot cache), contact history, decision log, event dedupe and
 // trigger debounce, on fail-fast connections, with one close that flushes what waits and disconnects.
+
+import { hostname } from 'node:os';
 import type { ContactHistory, DebounceStore, DecisionLog, EventDedupe, ProfileStore } from '@arbiter/engine';
 import type { Redis } from 'ioredis';
 import { RedisContactHistory } from '../redis/contact-history.js';
@@ -14,6 +16,11 @@ export interface RuntimeStores {
   decisionLog: DecisionLog;
   dedupe: EventDedupe;
   debounce: DebounceStore;
+  /**
+   * Claims `key` for every server on this Redis (SET NX with a time to live): true for the first caller only.
+   * Scheduled campaign runs use it so that servers sharing the stores start each one once.
+   */
+  claimOnce?(key: string, ttlMs: number): Promise<boolean>;
   /** Writes buffered outcomes, decisions and profiles, then disconnects. */
   close(): Promise<void>;
 }
@@ -58,6 +65,14 @@ export async function redisStores(options: RedisStoresOptions): Promise<RuntimeS
     decisionLog,
     dedupe: new RedisEventDedupe(redis, { ttlMs: options.dedupeTtlMs, keyPrefix }),
     debounce: new RedisDebounceStore(redis, { keyPrefix }),
+    claimOnce: async (key, ttlMs) =>
+      (await redis.set(
+        `${keyPrefix}${key}`,
+        `${hostname()}:${process.pid}`,
+        'PX',
+        Math.max(1, Math.ceil(ttlMs)),
+        'NX',
+      )) === 'OK',
     async close() {
       // What Redis cannot take now is reported by the stores (dropped and counted), never waited on forever.
       await Promise.allSettled([history.flush(), decisionLog.flush()]);

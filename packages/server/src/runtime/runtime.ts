@@ -92,6 +92,11 @@ export interface Runtime {
   logger: RuntimeLogger;
   /** True from the start of `close()`: readiness fails, so a load balancer stops sending. */
   readonly closing: boolean;
+  /**
+   * Claims a key for every server sharing the Redis stores (SET NX with a time to live): true for the first caller.
+   * Undefined on the in-memory stores: one process, nothing to share.
+   */
+  readonly claimOnce?: (key: string, ttlMs: number) => Promise<boolean>;
   /** Runs `task` first when the runtime closes (e.g. cancel campaign runs before the stores go). */
   onClose(task: () => Promise<void> | void): void;
   /** Stops the trigger runners, flushes buffered outcomes, decisions and profile writes, closes the stores. */
@@ -152,6 +157,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     profiles: stores.profiles,
     history: stores.history,
     decisionLog: stores.decisionLog,
+    ...(redis?.claimOnce ? { claimOnce: redis.claimOnce } : {}),
     recent: new RecentDecisions(options.recent),
     events,
     clock,
