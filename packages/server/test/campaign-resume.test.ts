@@ -218,9 +218,9 @@ describe('one process at a time on a run', () => {
     const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
       const zombie = Number((await once(parent.stdout, 'data'))[0].toString().trim());
-      for (let i = 0; i < 500 && !readFileSync(`/proc/${zombie}/stat`, 'utf8').includes(') Z '); i++) {
-        await new Promise((resolve) => setTimeout(resolve, 2));
-      }
+      const state = () => readFileSync(`/proc/${zombie}/stat`, 'utf8').split(') ')[1]?.[0];
+      for (let i = 0; i < 2_000 && state() !== 'Z'; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(state()).toBe('Z');
       writeFileSync(lockOf('email-all', runId), JSON.stringify({ pid: zombie, host: hostname(), since: 'x' }));
       const resumed = await startCampaignRun(deps, base({ campaignId: 'email-all', resume: runId })).done;
       expect(resumed).toMatchObject({ phase: 'done', resumed: 1 });
