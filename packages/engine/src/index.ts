@@ -2,8 +2,10 @@
  * @module @arbiter/engine — the pure decision core: config snapshots, compiled rules, contact policy,
  * ONNX scoring and arbitration, behind `createEngine().decide()`.
  */
+
 export { type ScoreTerms, scoreTerms } from './arbitration/arbitrate.js';
 export * from './campaigns/index.js';
+export { RecencyMap } from './collections/recency-map.js';
 export type { ActionSpec, Treatment } from './config/actions-schema.js';
 export { type BuildConfigOptions, buildConfig, type ConfigInput, type ConfigSource } from './config/build-config.js';
 export { ConfigError, type ConfigProblem, formatProblems } from './config/config-problem.js';

@@ -1,4 +1,5 @@
 // Event deduplication by id: the interface the engine calls, and a bounded in-memory set of recent ids.
+import { RecencyMap } from '../collections/recency-map.js';
 
 /**
  * Remembers which event ids were applied. `claim` must be atomic (a Redis store: SET NX with an expiry), so two
@@ -29,7 +30,8 @@ export const DEFAULT_DEDUPE_IDS = 100_000;
  * within `ttlMs`; beyond that, a duplicate of a forgotten id is applied again.
  */
 export class InMemoryEventDedupe implements EventDedupe {
-  private readonly expiry = new Map<string, number>();
+  /** Id -> when it expires, oldest claim first (a `RecencyMap`: finding the oldest does not walk deleted slots). */
+  private readonly expiry = new RecencyMap<string, number>();
   private readonly maxIds: number;
   private readonly ttlMs: number;
 
@@ -42,9 +44,9 @@ export class InMemoryEventDedupe implements EventDedupe {
     const expires = this.expiry.get(id);
     if (expires !== undefined && expires > now) return false;
     this.expiry.delete(id);
-    // Insertion order is claim order, so the oldest claims are at the head.
-    for (const [oldest, until] of this.expiry) {
-      if (this.expiry.size < this.maxIds && until > now) break;
+    // Forget the oldest claims while the set is full or they have expired.
+    for (let oldest = this.expiry.oldestKey(); oldest !== undefined; oldest = this.expiry.oldestKey()) {
+      if (this.expiry.size < this.maxIds && this.expiry.get(oldest)! > now) break;
       this.expiry.delete(oldest);
     }
     this.expiry.set(id, now + this.ttlMs);

@@ -1,5 +1,6 @@
 // The decision log in Redis: one key per decision, kept for the late-outcome window, so any node can take its outcomes.
 
+import { RecencyMap } from '@arbiter/engine';
 import type { Redis } from 'ioredis';
 import { type DecisionLog, decodeDecision, encodeDecision, type LoggedDecision } from './decision-log-codec.js';
 import { Outage } from './outage.js';
@@ -59,16 +60,8 @@ export class RedisDecisionLog implements DecisionLog {
   readonly #windowMs: number;
   readonly #limit: number;
   readonly #clock: () => number;
-  /** In insertion order: the oldest first, for flushing. */
-  readonly #pending = new Map<string, Pending>();
-  /**
-   * What was remembered, in order, for dropping the oldest when full: a queue with lazy deletion (a place whose
-   * entry was written or replaced since is skipped). Not `#pending.keys().next()`: once the buffer is full, that
-   * walks over every slot the earlier deletions left at the front of the Map, on every decision of an outage.
-   */
-  #queueIds: string[] = [];
-  #queueEntries: Pending[] = [];
-  #head = 0;
+  /** Decisions waiting for Redis; the one remembered longest ago is dropped first when the buffer is full. */
+  readonly #pending = new RecencyMap<string, Pending>();
   #dropped = 0;
   #flushed = 0;
   /** From the first write Redis did not take until everything waiting is written: logged once each way. */
@@ -99,16 +92,13 @@ export class RedisDecisionLog implements DecisionLog {
 
   /** Keeps the decision for the window. Never rejects: a decision Redis cannot take now waits here, bounded. */
   remember(decisionId: string, decision: LoggedDecision): Promise<void> {
-    if (this.#pending.size >= this.#limit && this.#dropOldest()) this.#drop();
+    if (this.#pending.size >= this.#limit) {
+      const oldest = this.#pending.oldestKey();
+      if (oldest !== undefined) this.#pending.delete(oldest);
+      this.#drop();
+    }
     const entry: Pending = { decision, bytes: encodeDecision(decision), since: this.#clock() };
     this.#pending.set(decisionId, entry);
-    this.#queueIds.push(decisionId);
-    this.#queueEntries.push(entry);
-    // Past twice the bound of places still to look at (written decisions leave theirs behind), or past the bound of
-    // places already looked at (an outage drops one for each new one), the queue is rewritten: O(1) a decision.
-    if (this.#queueIds.length - this.#head > 2 * this.#limit || this.#head > Math.max(this.#limit, 1_024)) {
-      this.#compactQueue();
-    }
     // During an outage, one retry loop writes everything; single writes would only time out one by one.
     if (this.#outage.active) return Promise.resolve();
     return this.#write(decisionId, entry).then(
@@ -164,36 +154,6 @@ export class RedisDecisionLog implements DecisionLog {
     this.#outage.begin(`Redis did not answer (${cause}); keeping decisions in memory (up to ${this.#limit})`);
   }
 
-  /** Forgets the oldest decision still waiting; false when none waits. */
-  #dropOldest(): boolean {
-    while (this.#head < this.#queueIds.length) {
-      const id = this.#queueIds[this.#head]!;
-      const entry = this.#queueEntries[this.#head]!;
-      this.#head++;
-      if (this.#pending.get(id) === entry) {
-        this.#pending.delete(id);
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Keeps only the queue places of decisions still waiting (most are written within milliseconds). */
-  #compactQueue(): void {
-    const ids: string[] = [];
-    const entries: Pending[] = [];
-    for (let i = this.#head; i < this.#queueIds.length; i++) {
-      const id = this.#queueIds[i]!;
-      if (this.#pending.get(id) === this.#queueEntries[i]) {
-        ids.push(id);
-        entries.push(this.#queueEntries[i]!);
-      }
-    }
-    this.#queueIds = ids;
-    this.#queueEntries = entries;
-    this.#head = 0;
-  }
-
   #drop(): void {
     this.#dropped++;
     this.#outage.warnDrop('too many decisions wait for Redis; dropping the oldest (counted in droppedDecisions)');
@@ -203,7 +163,7 @@ export class RedisDecisionLog implements DecisionLog {
     const before = this.#flushed;
     while (this.#pending.size > 0) {
       const batch: [string, Pending][] = [];
-      for (const item of this.#pending) {
+      for (const item of this.#pending.entries()) {
         batch.push(item);
         if (batch.length === FLUSH_BATCH) break;
       }
