@@ -6,7 +6,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { type SchedulerEvent, startScheduler, type Timers } from '../src/campaigns/campaign-scheduler.js';
-import { campaignService, createCampaignService } from '../src/campaigns/campaign-service.js';
+import {
+  type CampaignServiceOptions,
+  campaignService,
+  createCampaignService,
+} from '../src/campaigns/campaign-service.js';
+import { emptyCounts } from '../src/campaigns/report.js';
 import { listRuns } from '../src/campaigns/run-store.js';
 import type { CampaignRun, CampaignRunOptions, RunProgress, RunReport } from '../src/campaigns/run-types.js';
 import { serveCommand } from '../src/cli/serve-command.js';
@@ -85,17 +90,7 @@ function fakeRunner(time: FakeTime) {
       campaignId: options.campaignId,
       phase: 'running',
       dryRun: options.dryRun ?? false,
-      counts: {
-        scanned: 0,
-        inSegment: 0,
-        sent: 0,
-        control: 0,
-        dropped: 0,
-        byAction: {},
-        byReason: {},
-        byChannel: {},
-        skipped: 0,
-      },
+      counts: emptyCounts(),
       total: 0,
       rate: 0,
       etaMs: undefined,
@@ -137,18 +132,17 @@ async function setUp(time: FakeTime): Promise<{ runtime: Runtime; rules: string;
   return { runtime, rules, runsDir: join(root, 'runs') };
 }
 
+/** A campaign service with its scheduler on the fake clock. */
+function scheduling(runtime: Runtime, time: FakeTime, options: CampaignServiceOptions) {
+  return createCampaignService(runtime, { ...options, schedule: true, timers: time, clock: time.clock });
+}
+
 describe('the campaign scheduler', () => {
   it('starts a run at the cron time, audited as the scheduler, and arms the next one after the run', async () => {
     const time = new FakeTime(MONDAY_0900);
     const { runtime, runsDir } = await setUp(time);
     const runner = fakeRunner(time);
-    const service = createCampaignService(runtime, {
-      runsDir,
-      schedule: true,
-      timers: time,
-      clock: time.clock,
-      start: runner.start,
-    });
+    const service = scheduling(runtime, time, { runsDir, start: runner.start });
     expect(Object.fromEntries(service.scheduled())).toEqual({
       'fiber-upgrade-autumn': FIBER_AT,
       'retention-save-sms': RETENTION_AT,
@@ -186,13 +180,7 @@ describe('the campaign scheduler', () => {
     const time = new FakeTime(MONDAY_0900);
     const { runtime, runsDir } = await setUp(time);
     const runner = fakeRunner(time);
-    const service = createCampaignService(runtime, {
-      runsDir,
-      schedule: true,
-      timers: time,
-      clock: time.clock,
-      start: runner.start,
-    });
+    const service = scheduling(runtime, time, { runsDir, start: runner.start });
     const manual = service.start('fiber-upgrade-autumn', { dryRun: true, by: 'alice' });
     expect(manual.ok).toBe(true);
     await time.advance(FIBER_AT - MONDAY_0900);
@@ -204,13 +192,7 @@ describe('the campaign scheduler', () => {
     const time = new FakeTime(MONDAY_0900);
     const { runtime, rules, runsDir } = await setUp(time);
     const runner = fakeRunner(time);
-    const service = createCampaignService(runtime, {
-      runsDir,
-      schedule: true,
-      timers: time,
-      clock: time.clock,
-      start: runner.start,
-    });
+    const service = scheduling(runtime, time, { runsDir, start: runner.start });
     const file = join(rules, 'campaigns.yaml');
     const yaml = await readFile(file, 'utf8');
     await writeFile(
@@ -239,13 +221,7 @@ describe('the campaign scheduler', () => {
   it('a scheduled run is a real run of the runner: it writes its run directory and report', async () => {
     const time = new FakeTime(MONDAY_0900);
     const { runtime, runsDir } = await setUp(time);
-    const service = createCampaignService(runtime, {
-      runsDir,
-      schedule: true,
-      timers: time,
-      clock: time.clock,
-      workers: 0,
-    });
+    const service = scheduling(runtime, time, { runsDir, workers: 0 });
     await time.advance(FIBER_AT - MONDAY_0900);
     let runs = await listRuns(runsDir);
     for (let i = 0; i < 200 && runs[0]?.report === undefined; i++) {
@@ -266,13 +242,7 @@ describe('the campaign scheduler', () => {
     const time = new FakeTime(MONDAY_0900);
     const { runtime, runsDir } = await setUp(time);
     const runner = fakeRunner(time);
-    const service = createCampaignService(runtime, {
-      runsDir,
-      schedule: true,
-      timers: time,
-      clock: time.clock,
-      start: runner.start,
-    });
+    const service = scheduling(runtime, time, { runsDir, start: runner.start });
     expect(time.pending).toBe(3);
     const live = service.start('handset-renewal', { dryRun: true });
     await runtime.close();
@@ -341,13 +311,7 @@ describe('servers sharing the Redis stores', () => {
     for (const i of [0, 1]) {
       const runtime = await server(rules, prefix, time, warnings[i]!);
       expect(runtime.claimOnce).toBeDefined();
-      createCampaignService(runtime, {
-        runsDir: join(runsDir, String(i)),
-        schedule: true,
-        timers: time,
-        clock: time.clock,
-        start: runners[i]!.start,
-      });
+      scheduling(runtime, time, { runsDir: join(runsDir, String(i)), start: runners[i]!.start });
     }
     await time.advance(FIBER_AT - MONDAY_0900);
     const started = () => runners.flatMap((r) => r.started.map((s) => [s.campaignId, s.at]));
