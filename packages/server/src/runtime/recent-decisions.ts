@@ -1,5 +1,5 @@
 // The last decisions per subscriber, for the subscriber 360 view: a small ring each, bounded in subscribers too.
-import type { Decision } from '@arbiter/engine';
+import { type Decision, RecencyMap } from '@arbiter/engine';
 
 /** A decision as the 360 view shows it: what was offered, where and when; no treatments, terms or funnel. */
 export interface RecentDecision {
@@ -17,14 +17,11 @@ export interface RecentDecisionsOptions {
   maxSubscribers?: number;
 }
 
-/** A subscriber's ring, linked in the order subscribers were last decided for (least recent at the head). */
+/** A subscriber's ring of kept decisions. */
 interface Entry {
-  id: string;
   /** Kept decisions, each one flat JSON string (see `encode`); once full, `start` is the oldest. */
   ring: string[];
   start: number;
-  older: Entry | undefined;
-  newer: Entry | undefined;
 }
 
 /** Fields per action in an encoded decision: rank, actionId, name, issue, group. */
@@ -38,19 +35,15 @@ const ACTION_FIELDS = 5;
  * array), not an object with an array of action objects; 10,000 subscribers x 20 decisions are then 200,000
  * strings, which hold no pointers for the collector to follow, instead of about a million objects that live just
  * long enough to reach the old generation (see InMemoryDecisionLog in @arbiter/engine, packed the same way).
- * The entry of a forgotten subscriber is reused for the next new one. Recency is a linked list beside the Map, not
- * the Map's insertion order: finding the oldest key of a Map that keeps losing its oldest keys walks over the gaps
- * the deletions leave (about 12 µs an add at 10,000 subscribers).
+ * The entry of a forgotten subscriber is reused for the next new one. Which subscriber was decided for least
+ * recently is a `RecencyMap`'s oldest key, found without walking the slots deletions leave at a Map's front.
  *
  * @example
  * recent.add(decision);
  * recent.get('SUB-00000042'); // newest first
  */
 export class RecentDecisions {
-  readonly #entries = new Map<string, Entry>();
-  /** Least recently decided for. */
-  #oldest: Entry | undefined;
-  #newest: Entry | undefined;
+  readonly #entries = new RecencyMap<string, Entry>();
   readonly #perSubscriber: number;
   readonly #maxSubscribers: number;
 
@@ -63,20 +56,15 @@ export class RecentDecisions {
   add(decision: Decision): void {
     const id = decision.subscriberId;
     let entry = this.#entries.get(id);
-    if (entry) this.#unlink(entry);
-    else if (this.#entries.size >= this.#maxSubscribers && this.#oldest) {
-      entry = this.#oldest; // reused: its subscriber is forgotten
-      this.#entries.delete(entry.id);
-      this.#unlink(entry);
-      entry.id = id;
+    if (!entry && this.#entries.size >= this.#maxSubscribers) {
+      const oldest = this.#entries.oldestKey()!;
+      entry = this.#entries.get(oldest)!; // reused: its subscriber is forgotten
+      this.#entries.delete(oldest);
       entry.ring.length = 0;
       entry.start = 0;
-      this.#entries.set(id, entry);
-    } else {
-      entry = { id, ring: [], start: 0, older: undefined, newer: undefined };
-      this.#entries.set(id, entry);
     }
-    this.#link(entry);
+    entry ??= { ring: [], start: 0 };
+    this.#entries.set(id, entry); // the most recently decided for
     const encoded = encode(decision);
     const { ring } = entry;
     if (ring.length < this.#perSubscriber) ring.push(encoded);
@@ -99,24 +87,6 @@ export class RecentDecisions {
   /** Subscribers with at least one kept decision. */
   get size(): number {
     return this.#entries.size;
-  }
-
-  /** Makes `entry` the newest. */
-  #link(entry: Entry): void {
-    entry.older = this.#newest;
-    entry.newer = undefined;
-    if (this.#newest) this.#newest.newer = entry;
-    else this.#oldest = entry;
-    this.#newest = entry;
-  }
-
-  #unlink(entry: Entry): void {
-    if (entry.older) entry.older.newer = entry.newer;
-    else this.#oldest = entry.newer;
-    if (entry.newer) entry.newer.older = entry.older;
-    else this.#newest = entry.older;
-    entry.older = undefined;
-    entry.newer = undefined;
   }
 }
 
