@@ -4,7 +4,7 @@ import { renderTreatment } from '../config/treatment-template.js';
 import type { DecisionLog } from '../decision/decision-log.js';
 import type { Decision, DecisionRequest, DecisionResult } from '../decision/decision-types.js';
 import { createEngine, type Engine } from '../decision/engine.js';
-import { FEATURE_STATE_KEY, type FeatureState, featureFacts } from '../features/index.js';
+import { decisionFacts } from '../features/index.js';
 import { firstCapReached } from '../policy/cap-spec.js';
 import type { ContactHistory, ContactRecord } from '../policy/contact-history.js';
 import { policyReasons } from '../policy/reasons.js';
@@ -105,7 +105,7 @@ async function decideOne(
     if (subscriberId === '') return error(base, 'INVALID_REQUEST: the profile has no subscriberId');
     const { spec } = campaign;
     const context = spec.context ?? { campaign: campaign.id };
-    const facts = factsOf(config, profile, spec.channel, context, run.now);
+    const facts = decisionFacts(config.features, profile, spec.channel, context, run.now);
     if (campaign.segment && !campaign.segment.test(facts)) return { ...base, reason: 'NOT_IN_SEGMENT' };
 
     const decisionId = campaignDecisionId(campaign.id, run.runId, subscriberId);
@@ -155,20 +155,6 @@ async function decideOne(
 
 function error(base: CampaignOutcome, detail: string): CampaignOutcome {
   return { ...base, status: 'dropped', reason: 'DECISION_ERROR', detail };
-}
-
-/** The facts `decide()` builds: the profile, features at `now` over the attributes they shadow, channel, context. */
-function factsOf(
-  config: ConfigSnapshot,
-  profile: Profile,
-  channel: string,
-  context: Readonly<Record<string, unknown>>,
-  now: number,
-): Record<string, unknown> {
-  const state = profile[FEATURE_STATE_KEY] as FeatureState | undefined;
-  return state === undefined
-    ? { ...profile, channel, context }
-    : { ...profile, ...featureFacts(config.features, state, now), channel, context };
 }
 
 function copyScope(scope: NonNullable<CompiledCampaign['spec']['scope']>): NonNullable<DecisionRequest['scope']> {

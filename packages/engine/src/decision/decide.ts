@@ -2,7 +2,7 @@
 import { arbitrate, type ScoredCandidate } from '../arbitration/arbitrate.js';
 import type { CompiledAction, ConfigSnapshot } from '../config/config-snapshot.js';
 import { renderTreatment } from '../config/treatment-template.js';
-import { FEATURE_STATE_KEY, type FeatureState, featureFacts } from '../features/index.js';
+import { decisionFacts } from '../features/index.js';
 import type { ContactHistory, ContactRecord, PolicyProfile } from '../policy/index.js';
 import type { Profile } from '../population/index.js';
 import type { ProfileStore } from '../profiles/profile-store.js';
@@ -78,11 +78,7 @@ export async function decide(deps: DecideDeps, request: unknown): Promise<Decisi
 
   // Stage: candidates, the actions offered on this channel and valid now.
   // Features derived from events override the profile's attributes of the same name; no work without feature state.
-  const state = profile[FEATURE_STATE_KEY] as FeatureState | undefined;
-  const facts: Record<string, unknown> =
-    state === undefined
-      ? { ...profile, channel, context }
-      : { ...profile, ...featureFacts(config.features, state, now), channel, context };
+  const facts = decisionFacts(config.features, profile, channel, context, now);
   const offered = config.channelActions.get(channel) ?? [];
   if (funnel) {
     for (const action of config.actions) {

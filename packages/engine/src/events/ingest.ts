@@ -107,7 +107,11 @@ async function apply(deps: IngestDeps, event: SubscriberEvent, now: number, dupl
 
   const folded = foldEvent(config.features, state, event, now);
   if (folded.state !== state) {
-    profile = { ...profile, [FEATURE_STATE_KEY]: folded.state };
+    // The key first, then the attributes, then the new state: not `{ ...profile, [key]: state }`, which V8 makes a
+    // new hidden class for on every call (see decisionFacts).
+    const next: Profile = { [FEATURE_STATE_KEY]: undefined, ...profile };
+    next[FEATURE_STATE_KEY] = folded.state;
+    profile = next;
     try {
       await deps.profiles.put(profile);
     } catch (error) {

@@ -1,7 +1,7 @@
 // Public API of features: the features file, its checks and compiled set, folding events, values at a moment.
 export { checkFeaturesFile } from './check-features-file.js';
 export { compileFeatures, defaultBucket, type FeatureConfigProblem, MAX_BUCKETS } from './compile-features.js';
-export { computeFeatures, featureFacts } from './compute-features.js';
+export { computeFeatures, decisionFacts, featureFacts } from './compute-features.js';
 export {
   type FeatureProblemCode,
   type FeatureSkipReason,
