@@ -82,6 +82,61 @@ describe('InMemoryDecisionLog', () => {
     expect(log.get('d1')!.actions.size).toBe(2);
   });
 
+  it('keeps a decision that does not fit its record on the heap: long or non-Latin-1 ids, many actions', () => {
+    const log = new InMemoryDecisionLog(3);
+    const many = new Map(
+      Array.from({ length: 40 }, (_, i) => [
+        `action-${i}`,
+        { issue: `issue-${i % 3}`, group: 'g', mandatory: i % 2 === 0 },
+      ]),
+    );
+    const cases: [string, LoggedDecision][] = [
+      ['d'.repeat(300), logged('S-long-id')],
+      ['d-Ω-1', { ...logged('SUB-Ω'), at: 1 }],
+      ['d-many', { ...logged('S-many'), actions: many }],
+    ];
+    for (const [id, decision] of cases) log.remember(id, decision);
+    for (const [id, decision] of cases) expect(log.get(id)).toEqual(decision);
+    // Spilled records leave like the others when the log is full.
+    log.remember('d-next', logged('S-next'));
+    expect(log.get('d'.repeat(300))).toBeUndefined();
+    expect(log.get('d-many')?.actions.size).toBe(40);
+    expect(log.size).toBe(3);
+  });
+
+  it('answers as a plain Map with oldest-first eviction would, over 50,000 random remembers and gets', () => {
+    // A small pool of ids, so ids come back (remembered again: they keep their place) and probe runs collide.
+    let seed = 7;
+    const random = () => {
+      seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    for (const capacity of [1, 5, 64]) {
+      const log = new InMemoryDecisionLog(capacity);
+      const reference = new Map<string, LoggedDecision>();
+      const order: string[] = [];
+      const pool = Array.from({ length: capacity * 3 }, (_, i) =>
+        i % 11 === 0 ? `ü-${i}-${'x'.repeat(i % 300)}` : `d-${i}`,
+      );
+      for (let step = 0; step < 50_000 / 3; step++) {
+        const id = pool[Math.floor(random() * pool.length)]!;
+        if (random() < 0.6) {
+          const decision = { ...logged(`S${step}`), at: step };
+          if (!reference.has(id)) {
+            if (order.length === capacity) reference.delete(order.shift()!);
+            order.push(id);
+          }
+          reference.set(id, decision);
+          log.remember(id, decision);
+        } else {
+          expect(log.get(id)).toEqual(reference.get(id));
+        }
+      }
+      expect(log.size).toBe(reference.size);
+      for (const id of pool) expect(log.get(id)).toEqual(reference.get(id));
+    }
+  });
+
   it('is the engine default: an unknown decision id gets UNKNOWN_DECISION naming what the log keeps', async () => {
     const engine = await engineWith({ decisionLogSize: 10 });
     expect(await engine.recordOutcome({ decisionId: 'nope', actionId: 'topup-5gb', outcome: 'click' })).toEqual({

@@ -1,4 +1,5 @@
 // The decision log: recent decisions by id, so an outcome reported against a decision can be tied to its subscriber and action.
+import { hashString, PackedSlots, StringTable } from '../collections/packed-slots.js';
 
 export interface LoggedAction {
   issue: string;
@@ -29,48 +30,162 @@ export interface DecisionLog {
 /**
  * A bounded map of recent decisions: when full, the oldest is forgotten (its outcomes then get UNKNOWN_DECISION).
  *
- * Built for the garbage collector, since it takes every decision and keeps 100,000: a kept decision is one flat
- * string (a JSON array, see `pack`) instead of an object, a Map and an object per action, about 700,000 objects
- * fewer for a full log to trace. These objects live just long enough to reach the old generation and then die,
- * and each major collection of them held the event loop up long enough to show in the tail latency: at 8,000
- * decisions/s offered at a steady rate, p99 28 to 45 ms with this and `RecentDecisions` packed, 61 to 84 ms before
- * (bench/README.md). `get` unpacks a fresh copy (outcomes are far rarer than decisions).
+ * Built for the garbage collector, since it takes every decision and keeps 100,000: each decision is one
+ * fixed-size record in a buffer outside the V8 heap (`PackedSlots`: the decision id and subscriber inline, action
+ * ids, issues, groups and the channel as numbers into a `StringTable`), found by id through an open-addressing hash
+ * table in a typed array. Kept as JS strings in a Map instead, each decision left about 2 KB that lived long enough
+ * to be copied into the old generation and traced there, which held the event loop up for milliseconds on every
+ * young collection and tens of milliseconds on each major one (bench/README.md). A record that does not fit its
+ * slot (an id past 255 characters or outside Latin-1, many actions) is kept on the heap as a JSON string instead.
+ * `get` gives a fresh copy (outcomes are far rarer than decisions).
  */
 export class InMemoryDecisionLog implements DecisionLog {
-  private readonly entries = new Map<string, string>();
-  /**
-   * Ids in the order they came, in a ring: the slot to write next holds the oldest. Not `entries.keys().next()`:
-   * once the Map is full, V8 walks over every deleted entry before the first live one (10-45 µs a call at 100,000).
-   */
-  private readonly order: (string | undefined)[];
-  private next = 0;
   readonly retention: string;
+  readonly #slots: PackedSlots;
+  readonly #names = new StringTable();
+  /** Records that did not fit their slot, by slot. */
+  readonly #spilled = new Map<number, { id: string; packed: string }>();
+  /** Linear probing: each cell holds a slot + 1, or 0 when empty. */
+  readonly #table: Int32Array;
+  readonly #mask: number;
+  /** Each slot's id hash, to find its cell again when the slot is reused. */
+  readonly #hashes: Uint32Array;
+  /** The slot to write next: once full, it holds the oldest decision. */
+  #next = 0;
+  #size = 0;
 
   constructor(readonly capacity = 100_000) {
     this.retention = `the last ${capacity} decisions`;
-    this.order = new Array(Math.max(1, capacity));
+    const slots = Math.max(1, Math.floor(capacity));
+    this.#slots = new PackedSlots(slots, SLOT_BYTES);
+    this.#hashes = new Uint32Array(slots);
+    let cells = 16;
+    while (cells < slots * 2) cells *= 2; // at most half full: short probes
+    this.#table = new Int32Array(cells);
+    this.#mask = cells - 1;
   }
 
   remember(decisionId: string, decision: LoggedDecision): void {
-    // A decision remembered again (a resumed campaign run) keeps its place.
-    if (!this.entries.has(decisionId)) {
-      const oldest = this.order[this.next];
-      if (oldest !== undefined) this.entries.delete(oldest);
-      this.order[this.next] = decisionId;
-      this.next = (this.next + 1) % this.order.length;
+    const hash = hashString(decisionId);
+    const cell = this.#find(decisionId, hash);
+    let slot: number;
+    if (cell >= 0) {
+      slot = this.#table[cell]! - 1; // remembered again (a resumed campaign run): it keeps its place
+    } else {
+      slot = this.#next;
+      this.#next = (slot + 1) % this.#slots.count;
+      if (this.#size === this.#slots.count) this.#unlink(slot);
+      else this.#size++;
+      this.#hashes[slot] = hash;
+      this.#link(slot, hash);
     }
-    this.entries.set(decisionId, pack(decision));
+    this.#write(slot, decisionId, decision);
   }
 
   get(decisionId: string): LoggedDecision | undefined {
-    const packed = this.entries.get(decisionId);
-    return packed === undefined ? undefined : unpack(packed);
+    const cell = this.#find(decisionId, hashString(decisionId));
+    if (cell < 0) return undefined;
+    const slot = this.#table[cell]! - 1;
+    const spilled = this.#spilled.get(slot);
+    return spilled ? unpack(spilled.packed) : this.#read(slot);
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.#size;
+  }
+
+  /** `[id, subscriber, at, channel, n, n x (action, issue, group, mandatory)]`, or spilled when it does not fit. */
+  #write(slot: number, id: string, decision: LoggedDecision): void {
+    const s = this.#slots;
+    const names = this.#names;
+    this.#spilled.delete(slot);
+    s.startWrite(slot);
+    s.text(id);
+    s.text(decision.subscriberId);
+    s.f64(decision.at);
+    let fits = this.#ref(decision.channel) && decision.actions.size <= 0xff;
+    s.u16(names.ref(decision.channel));
+    s.u8(decision.actions.size);
+    for (const [actionId, action] of decision.actions) {
+      fits &&= this.#ref(actionId) && this.#ref(action.issue) && this.#ref(action.group);
+      s.u16(names.ref(actionId));
+      s.u16(names.ref(action.issue));
+      s.u16(names.ref(action.group));
+      s.u8(action.mandatory ? 1 : 0);
+    }
+    if (!(fits && s.fits)) this.#spilled.set(slot, { id, packed: pack(decision) });
+  }
+
+  /** Whether the name has a number (the table is not full). */
+  #ref(name: string): boolean {
+    return this.#names.ref(name) >= 0;
+  }
+
+  #read(slot: number): LoggedDecision {
+    const s = this.#slots;
+    const names = this.#names;
+    s.startRead(slot);
+    s.readText(); // the id
+    const subscriberId = s.readText();
+    const at = s.readF64();
+    const channel = names.name(s.readU16());
+    const n = s.readU8();
+    const actions = new Map<string, LoggedAction>();
+    for (let i = 0; i < n; i++) {
+      const actionId = names.name(s.readU16());
+      const issue = names.name(s.readU16());
+      const group = names.name(s.readU16());
+      actions.set(actionId, { issue, group, mandatory: s.readU8() === 1 });
+    }
+    return { subscriberId, channel, at, actions };
+  }
+
+  /** The cell holding the decision, or -1. */
+  #find(id: string, hash: number): number {
+    const table = this.#table;
+    for (let cell = hash & this.#mask; ; cell = (cell + 1) & this.#mask) {
+      const held = table[cell]!;
+      if (held === 0) return -1;
+      const slot = held - 1;
+      if (this.#hashes[slot] === hash && this.#idIs(slot, id)) return cell;
+    }
+  }
+
+  #idIs(slot: number, id: string): boolean {
+    const spilled = this.#spilled.get(slot);
+    if (spilled) return spilled.id === id;
+    this.#slots.startRead(slot);
+    return this.#slots.readTextEquals(id);
+  }
+
+  #link(slot: number, hash: number): void {
+    let cell = hash & this.#mask;
+    while (this.#table[cell] !== 0) cell = (cell + 1) & this.#mask;
+    this.#table[cell] = slot + 1;
+  }
+
+  /** Takes the slot out of the table, shifting later cells of its run back so no probe stops short. */
+  #unlink(slot: number): void {
+    const table = this.#table;
+    const mask = this.#mask;
+    let hole = this.#hashes[slot]! & mask;
+    while (table[hole] !== slot + 1) hole = (hole + 1) & mask;
+    table[hole] = 0;
+    for (let cell = (hole + 1) & mask; table[cell] !== 0; cell = (cell + 1) & mask) {
+      const home = this.#hashes[table[cell]! - 1]! & mask;
+      // The cell's entry may move back into the hole unless its home lies cyclically in (hole, cell].
+      const stays = hole <= cell ? home > hole && home <= cell : home > hole || home <= cell;
+      if (!stays) {
+        table[hole] = table[cell]!;
+        table[cell] = 0;
+        hole = cell;
+      }
+    }
   }
 }
+
+/** Bytes per record: an id of 36 characters, a subscriber id of 12 and up to 9 actions fit. */
+const SLOT_BYTES = 128;
 
 /** Fields per action in a packed decision: actionId, issue, group, mandatory (0 or 1). */
 const ACTION_FIELDS = 4;

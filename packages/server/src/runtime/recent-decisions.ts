@@ -1,5 +1,5 @@
 // The last decisions per subscriber, for the subscriber 360 view: a small ring each, bounded in subscribers too.
-import { type Decision, RecencyMap } from '@arbiter/engine';
+import { type Decision, PackedSlots, RecencyMap, StringTable } from '@arbiter/engine';
 
 /** A decision as the 360 view shows it: what was offered, where and when; no treatments, terms or funnel. */
 export interface RecentDecision {
@@ -17,76 +17,141 @@ export interface RecentDecisionsOptions {
   maxSubscribers?: number;
 }
 
-/** A subscriber's ring of kept decisions. */
-interface Entry {
-  /** Kept decisions, each one flat JSON string (see `encode`); once full, `start` is the oldest. */
-  ring: string[];
-  start: number;
-}
-
 /** Fields per action in an encoded decision: rank, actionId, name, issue, group. */
 const ACTION_FIELDS = 5;
+/** Bytes per kept decision: a 36-character id, a 24-character time and up to 9 actions fit (see `#write`). */
+const SLOT_BYTES = 160;
 
 /**
  * Per-subscriber rings of recent decisions, newest last, in this process only (a view for agents, not a record:
  * the contact history is the record).
  *
- * Built for the garbage collector, since it runs on every decision: a kept decision is one flat string (a JSON
- * array), not an object with an array of action objects; 10,000 subscribers x 20 decisions are then 200,000
- * strings, which hold no pointers for the collector to follow, instead of about a million objects that live just
- * long enough to reach the old generation (see InMemoryDecisionLog in @arbiter/engine, packed the same way).
- * The entry of a forgotten subscriber is reused for the next new one. Which subscriber was decided for least
- * recently is a `RecencyMap`'s oldest key, found without walking the slots deletions leave at a Map's front.
+ * Built for the garbage collector, since it runs on every decision: each subscriber owns a block of
+ * `perSubscriber` fixed-size records in one buffer outside the V8 heap (`PackedSlots`; names as numbers into a
+ * `StringTable`), so 10,000 subscribers x 20 decisions leave nothing for the collector to copy or trace. Kept as
+ * JS strings, each decision left about a kilobyte that lived long enough to reach the old generation (bench/README.md,
+ * and InMemoryDecisionLog in @arbiter/engine, built the same way). A decision that does not fit its record is kept
+ * as a JSON string instead. A forgotten subscriber's block goes to the next new one; which subscriber was decided
+ * for least recently is a `RecencyMap`'s oldest key.
  *
  * @example
  * recent.add(decision);
  * recent.get('SUB-00000042'); // newest first
  */
 export class RecentDecisions {
-  readonly #entries = new RecencyMap<string, Entry>();
+  /** Subscriber to block number. */
+  readonly #blocks = new RecencyMap<string, number>();
   readonly #perSubscriber: number;
   readonly #maxSubscribers: number;
+  readonly #slots: PackedSlots;
+  readonly #names = new StringTable();
+  /** Per block: decisions kept, and once full the ring position of the oldest. */
+  readonly #kept: Uint32Array;
+  readonly #start: Uint32Array;
+  /** Decisions that did not fit their record, by slot, as JSON (see `encode`). */
+  readonly #spilled = new Map<number, string>();
 
   constructor(options: RecentDecisionsOptions = {}) {
     this.#perSubscriber = Math.max(1, Math.floor(options.perSubscriber ?? 20));
     this.#maxSubscribers = Math.max(1, Math.floor(options.maxSubscribers ?? 10_000));
+    this.#slots = new PackedSlots(this.#perSubscriber * this.#maxSubscribers, SLOT_BYTES);
+    this.#kept = new Uint32Array(this.#maxSubscribers);
+    this.#start = new Uint32Array(this.#maxSubscribers);
   }
 
   /** Remembers a decision under its subscriber. */
   add(decision: Decision): void {
     const id = decision.subscriberId;
-    let entry = this.#entries.get(id);
-    if (!entry && this.#entries.size >= this.#maxSubscribers) {
-      const oldest = this.#entries.oldestKey()!;
-      entry = this.#entries.get(oldest)!; // reused: its subscriber is forgotten
-      this.#entries.delete(oldest);
-      entry.ring.length = 0;
-      entry.start = 0;
+    let block = this.#blocks.get(id);
+    if (block === undefined) {
+      if (this.#blocks.size >= this.#maxSubscribers) {
+        const oldest = this.#blocks.oldestKey()!;
+        block = this.#blocks.get(oldest)!; // reused: its subscriber is forgotten
+        this.#blocks.delete(oldest);
+      } else {
+        block = this.#blocks.size; // blocks are handed out in order until all are in use
+      }
+      this.#kept[block] = 0;
+      this.#start[block] = 0;
     }
-    entry ??= { ring: [], start: 0 };
-    this.#entries.set(id, entry); // the most recently decided for
-    const encoded = encode(decision);
-    const { ring } = entry;
-    if (ring.length < this.#perSubscriber) ring.push(encoded);
+    this.#blocks.set(id, block); // the most recently decided for
+    const per = this.#perSubscriber;
+    let position: number;
+    if (this.#kept[block]! < per) position = this.#kept[block]!++;
     else {
-      ring[entry.start] = encoded;
-      entry.start = (entry.start + 1) % ring.length;
+      position = this.#start[block]!;
+      this.#start[block] = (position + 1) % per;
     }
+    this.#write(block * per + position, decision);
   }
 
   /** The subscriber's recent decisions, newest first (empty when none are kept). */
   get(subscriberId: string): RecentDecision[] {
-    const entry = this.#entries.get(subscriberId);
-    if (!entry) return [];
-    const { ring, start } = entry;
+    const block = this.#blocks.get(subscriberId);
+    if (block === undefined) return [];
+    const per = this.#perSubscriber;
+    const kept = this.#kept[block]!;
+    const start = this.#start[block]!;
     const out: RecentDecision[] = [];
-    for (let k = ring.length - 1; k >= 0; k--) out.push(decode(ring[(start + k) % ring.length]!));
+    for (let k = kept - 1; k >= 0; k--) out.push(this.#read(block * per + ((start + k) % kept)));
     return out;
   }
 
   /** Subscribers with at least one kept decision. */
   get size(): number {
-    return this.#entries.size;
+    return this.#blocks.size;
+  }
+
+  /** `[id, decidedAt, channel, configVersion, n, n x (rank, action, name, issue, group)]`, or spilled. */
+  #write(slot: number, decision: Decision): void {
+    const s = this.#slots;
+    const { actions } = decision;
+    this.#spilled.delete(slot);
+    s.startWrite(slot);
+    s.text(decision.decisionId);
+    s.text(decision.decidedAt);
+    let fits = actions.length <= 0xff;
+    fits = this.#name(decision.channel) && fits;
+    fits = this.#name(decision.configVersion) && fits;
+    s.u8(actions.length);
+    for (let i = 0; i < actions.length; i++) {
+      const action = actions[i]!;
+      fits = Number.isInteger(action.rank) && action.rank >= 0 && action.rank <= 0xffff && fits;
+      s.u16(action.rank);
+      fits = this.#name(action.actionId) && this.#name(action.name) && fits;
+      fits = this.#name(action.issue) && this.#name(action.group) && fits;
+    }
+    if (!(fits && s.fits)) this.#spilled.set(slot, encode(decision));
+  }
+
+  /** Writes the name's number; false when the table is full (the decision is then spilled). */
+  #name(name: string): boolean {
+    const ref = this.#names.ref(name);
+    this.#slots.u16(Math.max(ref, 0));
+    return ref >= 0;
+  }
+
+  #read(slot: number): RecentDecision {
+    const spilled = this.#spilled.get(slot);
+    if (spilled !== undefined) return decode(spilled);
+    const s = this.#slots;
+    const names = this.#names;
+    s.startRead(slot);
+    const decisionId = s.readText();
+    const decidedAt = s.readText();
+    const channel = names.name(s.readU16());
+    const configVersion = names.name(s.readU16());
+    const n = s.readU8();
+    const actions: RecentDecision['actions'] = [];
+    for (let i = 0; i < n; i++) {
+      const rank = s.readU16();
+      const actionId = names.name(s.readU16());
+      const name = names.name(s.readU16());
+      const issue = names.name(s.readU16());
+      const group = names.name(s.readU16());
+      actions.push({ rank, actionId, name, issue, group });
+    }
+    return { decisionId, channel, decidedAt, configVersion, actions };
   }
 }
 
