@@ -1,5 +1,5 @@
 // The last decisions per subscriber, for the subscriber 360 view: a small ring each, bounded in subscribers too.
-import { type Decision, PackedSlots, RecencyMap, StringTable } from '@arbiter/engine';
+import { type Decision, PackedSlots, StringTable } from '@arbiter/engine';
 
 /** A decision as the 360 view shows it: what was offered, where and when; no treatments, terms or funnel. */
 export interface RecentDecision {
@@ -31,8 +31,10 @@ const SLOT_BYTES = 160;
  * `StringTable`), so 10,000 subscribers x 20 decisions leave nothing for the collector to copy or trace. Kept as
  * JS strings, each decision left about a kilobyte that lived long enough to reach the old generation (bench/README.md,
  * and InMemoryDecisionLog in @arbiter/engine, built the same way). A decision that does not fit its record is kept
- * as a JSON string instead. A forgotten subscriber's block goes to the next new one; which subscriber was decided
- * for least recently is a `RecencyMap`'s oldest key.
+ * as a JSON string instead. A forgotten subscriber's block goes to the next new one. Which subscriber was decided
+ * for least recently is the tail of a list of blocks linked through two typed arrays: not a `RecencyMap`, whose
+ * queue keeps each request's own copy of the subscriber id until it is compacted (about 150 bytes a decision that
+ * reached the old generation); moving a block to the front here allocates nothing.
  *
  * @example
  * recent.add(decision);
@@ -40,7 +42,13 @@ const SLOT_BYTES = 160;
  */
 export class RecentDecisions {
   /** Subscriber to block number. */
-  readonly #blocks = new RecencyMap<string, number>();
+  readonly #blocks = new Map<string, number>();
+  /** Per block: its subscriber, and its neighbours in the recency list (-1 at the ends). */
+  readonly #owner: string[] = [];
+  readonly #newer: Int32Array;
+  readonly #older: Int32Array;
+  #newest = -1;
+  #oldest = -1;
   readonly #perSubscriber: number;
   readonly #maxSubscribers: number;
   readonly #slots: PackedSlots;
@@ -57,6 +65,8 @@ export class RecentDecisions {
     this.#slots = new PackedSlots(this.#perSubscriber * this.#maxSubscribers, SLOT_BYTES);
     this.#kept = new Uint32Array(this.#maxSubscribers);
     this.#start = new Uint32Array(this.#maxSubscribers);
+    this.#newer = new Int32Array(this.#maxSubscribers).fill(-1);
+    this.#older = new Int32Array(this.#maxSubscribers).fill(-1);
   }
 
   /** Remembers a decision under its subscriber. */
@@ -65,16 +75,17 @@ export class RecentDecisions {
     let block = this.#blocks.get(id);
     if (block === undefined) {
       if (this.#blocks.size >= this.#maxSubscribers) {
-        const oldest = this.#blocks.oldestKey()!;
-        block = this.#blocks.get(oldest)!; // reused: its subscriber is forgotten
-        this.#blocks.delete(oldest);
+        block = this.#oldest; // reused: its subscriber is forgotten
+        this.#blocks.delete(this.#owner[block]!);
       } else {
         block = this.#blocks.size; // blocks are handed out in order until all are in use
       }
+      this.#owner[block] = id;
+      this.#blocks.set(id, block);
       this.#kept[block] = 0;
       this.#start[block] = 0;
     }
-    this.#blocks.set(id, block); // the most recently decided for
+    this.#toFront(block); // the most recently decided for
     const per = this.#perSubscriber;
     let position: number;
     if (this.#kept[block]! < per) position = this.#kept[block]!++;
@@ -100,6 +111,25 @@ export class RecentDecisions {
   /** Subscribers with at least one kept decision. */
   get size(): number {
     return this.#blocks.size;
+  }
+
+  /** Makes the block the newest in the recency list (a new block joins it here). */
+  #toFront(block: number): void {
+    if (block === this.#newest) return;
+    const newer = this.#newer;
+    const older = this.#older;
+    // Out of its place, if it has one (a block of a new subscriber is in no place yet).
+    const n = newer[block]!;
+    const o = older[block]!;
+    if (n >= 0) older[n] = o;
+    if (o >= 0) newer[o] = n;
+    if (block === this.#oldest) this.#oldest = n;
+    // In at the front.
+    newer[block] = -1;
+    older[block] = this.#newest;
+    if (this.#newest >= 0) newer[this.#newest] = block;
+    this.#newest = block;
+    if (this.#oldest < 0) this.#oldest = block;
   }
 
   /** `[id, decidedAt, channel, configVersion, n, n x (rank, action, name, issue, group)]`, or spilled. */
