@@ -5,7 +5,8 @@
 
 export { type ScoreTerms, scoreTerms } from './arbitration/arbitrate.js';
 export * from './campaigns/index.js';
-export { hashString, PackedSlots, StringTable } from './collections/packed-slots.js';
+export { hashString } from './collections/hash-string.js';
+export { PackedSlots, StringTable } from './collections/packed-slots.js';
 export { RecencyMap } from './collections/recency-map.js';
 export type { ActionSpec, Treatment } from './config/actions-schema.js';
 export { type BuildConfigOptions, buildConfig, type ConfigInput, type ConfigSource } from './config/build-config.js';

@@ -1,14 +1,5 @@
 // The control group: a stable hash of campaign and subscriber, so the same subscribers are held out on every run.
-
-/** FNV-1a, 32 bits, over the UTF-16 code units of a string. */
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
+import { hashString } from '../collections/hash-string.js';
 
 /**
  * Where a subscriber falls in [0, 1) for a campaign: the same on every run and every process, independent between
@@ -17,7 +8,7 @@ function fnv1a(text: string): number {
  */
 export function controlPosition(campaignId: string, subscriberId: string): number {
   // A final avalanche (murmur3's fmix32): FNV-1a alone maps ids that differ in the last digit to nearby values.
-  let h = fnv1a(`${campaignId}:${subscriberId}`);
+  let h = hashString(`${campaignId}:${subscriberId}`);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -162,13 +162,3 @@ export class PackedSlots {
     this.#pos = this.#end;
   }
 }
-
-/** A 32-bit FNV-1a hash of a string's UTF-16 code units. */
-export function hashString(value: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < value.length; i++) {
-    h ^= value.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}

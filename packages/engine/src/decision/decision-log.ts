@@ -1,5 +1,6 @@
 // The decision log: recent decisions by id, so an outcome reported against a decision can be tied to its subscriber and action.
-import { hashString, PackedSlots, StringTable } from '../collections/packed-slots.js';
+import { hashString } from '../collections/hash-string.js';
+import { PackedSlots, StringTable } from '../collections/packed-slots.js';
 
 export interface LoggedAction {
   issue: string;
