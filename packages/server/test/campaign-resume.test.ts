@@ -214,8 +214,9 @@ describe('one process at a time on a run', () => {
   it('takes over a lock whose process was killed but not yet reaped (a zombie, as in a container with no init)', async () => {
     const deps = memoryDeps(rules, 40);
     const runId = await cancelledRun(deps);
-    // sh starts `true` in the background, prints its pid, then becomes `sleep`, which never reaps it.
-    const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // sh starts a short sleep in the background, prints its pid, then becomes `sleep 30`, which never reaps it. (A
+    // child that ended before the exec could be reaped by sh itself, as a plain `true` sometimes was.)
+    const parent = spawn('sh', ['-c', 'sleep 0.3 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
       const zombie = Number((await once(parent.stdout, 'data'))[0].toString().trim());
       const state = () => readFileSync(`/proc/${zombie}/stat`, 'utf8').split(') ')[1]?.[0];
