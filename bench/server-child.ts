@@ -2,12 +2,14 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { fileURLToPath } from 'node:url';
+import { tuneGarbageCollection } from '../packages/server/src/runtime/gc-tuning.js';
 import { startServer } from '../packages/server/src/serve.js';
 
 const RULES = fileURLToPath(new URL('../rules', import.meta.url));
 const count = Number(process.argv[2] ?? 20_000);
 
 // The demo set-up `npm start` serves, minus what a benchmark must not measure: request logs and the file watch.
+tuneGarbageCollection(); // as `arbiter serve` does
 const server = await startServer({
   rulesDir: RULES,
   port: 0,

@@ -13,6 +13,7 @@ export { RedisDecisionLog } from './redis/decision-log.js';
 export { RedisDebounceStore, RedisEventDedupe } from './redis/event-dedupe.js';
 export { RedisProfileStore } from './redis/profile-store.js';
 export { connectProfileRedis, failFastOptions } from './redis/profile-store-connection.js';
+export { tuneGarbageCollection } from './runtime/gc-tuning.js';
 export { createRuntime } from './runtime/runtime.js';
 export { ApiKeyStore } from './security/api-keys.js';
 export { startServer } from './serve.js';

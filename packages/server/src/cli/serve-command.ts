@@ -1,6 +1,7 @@
 // `arbiter serve`: the HTTP API, the WebSocket stream and the docs on the demo playbook (what `npm start` runs),
 // printing the URLs and the keys, and shutting down gracefully on SIGTERM or SIGINT.
 import { campaignService } from '../campaigns/campaign-service.js';
+import { tuneGarbageCollection } from '../runtime/gc-tuning.js';
 import { parseWindow } from '../security/rate-limiter.js';
 import { type RunningServer, type ServeOptions, startServer } from '../serve.js';
 
@@ -35,6 +36,7 @@ export async function serveCommand(
   options: ServeCommandOptions,
   out: (line: string) => void = console.log,
 ): Promise<RunningServer | undefined> {
+  tuneGarbageCollection();
   const serve: ServeOptions = {
     rulesDir: options.rules,
     port: options.port,
