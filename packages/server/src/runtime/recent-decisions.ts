@@ -10,6 +10,10 @@ export interface RecentDecision {
   actions: { rank: number; actionId: string; name: string; issue: string; group: string }[];
 }
 
+/**
+ * The records are reserved up front: `perSubscriber` x `maxSubscribers` x 160 bytes (32 MB at the defaults) of
+ * address space, which the operating system backs with memory only as records are first written.
+ */
 export interface RecentDecisionsOptions {
   /** Decisions kept per subscriber (default 20). */
   perSubscriber?: number;
