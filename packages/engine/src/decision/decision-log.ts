@@ -39,7 +39,7 @@ export interface DecisionLog {
  * young collection and tens of milliseconds on each major one (bench/README.md). A record that does not fit its
  * slot (an id past 255 characters or outside Latin-1, many actions) is kept on the heap as a JSON string instead.
  * `get` gives a fresh copy (outcomes are far rarer than decisions). The records are reserved up front, 128 bytes
- * each plus 12 for the index (14 MB for the default 100,000), backed by memory only as they are first written.
+ * each plus about 15 for the index (14 MB for the default 100,000), backed by memory only as first written.
  */
 export class InMemoryDecisionLog implements DecisionLog {
   readonly retention: string;
