@@ -76,39 +76,37 @@ export class PackedSlots {
     this.#end = this.#pos + this.slotSize;
   }
 
+  /** An integer 0..255; any other value does not fit. */
   u8(value: number): void {
-    if (this.#pos + 1 > this.#end) {
-      this.#overflow();
-      return;
-    }
-    this.#bytes[this.#pos++] = value;
+    if (this.#room(1, value, 0xff)) this.#bytes[this.#pos++] = value;
   }
 
+  /** An integer 0..65,535; any other value does not fit. */
   u16(value: number): void {
-    if (this.#pos + 2 > this.#end) {
-      this.#overflow();
-      return;
-    }
+    if (!this.#room(2, value, 0xffff)) return;
     this.#view.setUint16(this.#pos, value, true);
     this.#pos += 2;
   }
 
   f64(value: number): void {
-    if (this.#pos + 8 > this.#end) {
-      this.#overflow();
-      return;
-    }
+    if (!this.#room(8)) return;
     this.#view.setFloat64(this.#pos, value, true);
     this.#pos += 8;
+  }
+
+  /** The name's number in `table` (a full table's -1 does not fit). */
+  name(table: StringTable, value: string): void {
+    this.u16(table.ref(value));
   }
 
   /** A string of up to 255 Latin-1 characters, length first. */
   text(value: string): void {
     const n = value.length;
-    if (n > MAX_INLINE || this.#pos + 1 + n > this.#end) {
+    if (n > MAX_INLINE) {
       this.#overflow();
       return;
     }
+    if (!this.#room(1 + n)) return;
     const bytes = this.#bytes;
     const start = this.#pos + 1;
     for (let i = 0; i < n; i++) {
@@ -139,6 +137,10 @@ export class PackedSlots {
     return value;
   }
 
+  readName(table: StringTable): string {
+    return table.name(this.readU16());
+  }
+
   readText(): string {
     const n = this.#bytes[this.#pos]!;
     const start = this.#pos + 1;
@@ -155,6 +157,16 @@ export class PackedSlots {
     if (n !== value.length) return false;
     for (let i = 0; i < n; i++) if (bytes[start + i] !== value.charCodeAt(i)) return false;
     return true;
+  }
+
+  /**
+   * Whether `bytes` more fit the slot and `value` is an integer in 0..max (unsigned fields; the default passes for
+   * an f64). When not, the record has overflowed: `fits` is false and nothing more is written.
+   */
+  #room(bytes: number, value = 0, max = 0): boolean {
+    if (this.#pos + bytes <= this.#end && Number.isInteger(value) && value >= 0 && value <= max) return true;
+    this.#overflow();
+    return false;
   }
 
   #overflow(): void {

@@ -105,22 +105,15 @@ export class InMemoryDecisionLog implements DecisionLog {
     s.text(id);
     s.text(decision.subscriberId);
     s.f64(decision.at);
-    let fits = this.#ref(decision.channel) && decision.actions.size <= 0xff;
-    s.u16(names.ref(decision.channel));
+    s.name(names, decision.channel);
     s.u8(decision.actions.size);
     for (const [actionId, action] of decision.actions) {
-      fits &&= this.#ref(actionId) && this.#ref(action.issue) && this.#ref(action.group);
-      s.u16(names.ref(actionId));
-      s.u16(names.ref(action.issue));
-      s.u16(names.ref(action.group));
+      s.name(names, actionId);
+      s.name(names, action.issue);
+      s.name(names, action.group);
       s.u8(action.mandatory ? 1 : 0);
     }
-    if (!(fits && s.fits)) this.#spilled.set(slot, { id, packed: pack(decision) });
-  }
-
-  /** Whether the name has a number (the table is not full). */
-  #ref(name: string): boolean {
-    return this.#names.ref(name) >= 0;
+    if (!s.fits) this.#spilled.set(slot, { id, packed: pack(decision) });
   }
 
   #read(slot: number): LoggedDecision {
@@ -130,13 +123,13 @@ export class InMemoryDecisionLog implements DecisionLog {
     s.readText(); // the id
     const subscriberId = s.readText();
     const at = s.readF64();
-    const channel = names.name(s.readU16());
+    const channel = s.readName(names);
     const n = s.readU8();
     const actions = new Map<string, LoggedAction>();
     for (let i = 0; i < n; i++) {
-      const actionId = names.name(s.readU16());
-      const issue = names.name(s.readU16());
-      const group = names.name(s.readU16());
+      const actionId = s.readName(names);
+      const issue = s.readName(names);
+      const group = s.readName(names);
       actions.set(actionId, { issue, group, mandatory: s.readU8() === 1 });
     }
     return { subscriberId, channel, at, actions };

@@ -139,30 +139,24 @@ export class RecentDecisions {
   /** `[id, decidedAt, channel, configVersion, n, n x (rank, action, name, issue, group)]`, or spilled. */
   #write(slot: number, decision: Decision): void {
     const s = this.#slots;
+    const names = this.#names;
     const { actions } = decision;
     this.#spilled.delete(slot);
     s.startWrite(slot);
     s.text(decision.decisionId);
     s.text(decision.decidedAt);
-    let fits = actions.length <= 0xff;
-    fits = this.#name(decision.channel) && fits;
-    fits = this.#name(decision.configVersion) && fits;
+    s.name(names, decision.channel);
+    s.name(names, decision.configVersion);
     s.u8(actions.length);
     for (let i = 0; i < actions.length; i++) {
       const action = actions[i]!;
-      fits = Number.isInteger(action.rank) && action.rank >= 0 && action.rank <= 0xffff && fits;
       s.u16(action.rank);
-      fits = this.#name(action.actionId) && this.#name(action.name) && fits;
-      fits = this.#name(action.issue) && this.#name(action.group) && fits;
+      s.name(names, action.actionId);
+      s.name(names, action.name);
+      s.name(names, action.issue);
+      s.name(names, action.group);
     }
-    if (!(fits && s.fits)) this.#spilled.set(slot, encode(decision));
-  }
-
-  /** Writes the name's number; false when the table is full (the decision is then spilled). */
-  #name(name: string): boolean {
-    const ref = this.#names.ref(name);
-    this.#slots.u16(Math.max(ref, 0));
-    return ref >= 0;
+    if (!s.fits) this.#spilled.set(slot, encode(decision));
   }
 
   #read(slot: number): RecentDecision {
@@ -173,16 +167,16 @@ export class RecentDecisions {
     s.startRead(slot);
     const decisionId = s.readText();
     const decidedAt = s.readText();
-    const channel = names.name(s.readU16());
-    const configVersion = names.name(s.readU16());
+    const channel = s.readName(names);
+    const configVersion = s.readName(names);
     const n = s.readU8();
     const actions: RecentDecision['actions'] = [];
     for (let i = 0; i < n; i++) {
       const rank = s.readU16();
-      const actionId = names.name(s.readU16());
-      const name = names.name(s.readU16());
-      const issue = names.name(s.readU16());
-      const group = names.name(s.readU16());
+      const actionId = s.readName(names);
+      const name = s.readName(names);
+      const issue = s.readName(names);
+      const group = s.readName(names);
       actions.push({ rank, actionId, name, issue, group });
     }
     return { decisionId, channel, decidedAt, configVersion, actions };
