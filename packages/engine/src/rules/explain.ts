@@ -31,17 +31,20 @@ function holds(context: Context, node: ConditionNode): boolean {
     case 'leaf':
       return context.generated.leaves[indexOf(context, node)]!(context.facts);
     case 'all':
-      for (const child of node.children) if (!holds(context, child)) return false;
-      return true;
+      return firstWhere(context, node.children, false) === undefined;
     case 'any':
-      if (node.children.length === 0) return true;
-      for (const child of node.children) if (holds(context, child)) return true;
-      return false;
+      return node.children.length === 0 || firstWhere(context, node.children, true) !== undefined;
     case 'not':
       return !holds(context, node.child);
     case 'ref':
       return holds(context, node.target);
   }
+}
+
+/** The first child that holds (or, with `holding` false, that does not). */
+function firstWhere(context: Context, children: readonly ConditionNode[], holding: boolean): ConditionNode | undefined {
+  for (const child of children) if (holds(context, child) === holding) return child;
+  return undefined;
 }
 
 function indexOf(context: Context, leaf: LeafNode): number {
@@ -76,14 +79,11 @@ function failed(context: Context, node: ConditionNode): void {
     case 'leaf':
       context.failures.push(leafRecord(context, node, false));
       return;
-    case 'all':
-      for (const child of node.children) {
-        if (!holds(context, child)) {
-          failed(context, child);
-          return;
-        }
-      }
+    case 'all': {
+      const first = firstWhere(context, node.children, false);
+      if (first) failed(context, first);
       return;
+    }
     case 'any':
       for (const child of node.children) failed(context, child);
       return;
@@ -106,13 +106,9 @@ function passed(context: Context, node: ConditionNode): void {
       else for (const child of node.children) passed(context, child);
       return;
     case 'any': {
-      for (const child of node.children) {
-        if (holds(context, child)) {
-          passed(context, child);
-          return;
-        }
-      }
-      context.failures.push(emptyGroupRecord(node));
+      const first = firstWhere(context, node.children, true);
+      if (first) passed(context, first);
+      else context.failures.push(emptyGroupRecord(node));
       return;
     }
     case 'not':
