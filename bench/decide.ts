@@ -1,4 +1,5 @@
-// Benchmark: in-process decide() on the demo playbook over generated profiles, with the ONNX model and on priors only.
+// Benchmark: in-process decide() on the demo playbook over generated profiles, with the ONNX model (compiled, and on
+// onnxruntime) and on priors only.
 import { fileURLToPath } from 'node:url';
 import {
   buildConfig,
@@ -26,6 +27,11 @@ export async function benchDecide(options: DecideBenchOptions = {}): Promise<Ben
     ...input,
     actions: { ...input.actions, data: withoutModels(input.actions.data) },
   });
+  // The same model run by an onnxruntime session instead of its compiled graph.
+  const onSession = await buildConfig({
+    ...input,
+    models: input.models && { ...input.models, data: withRuntime(input.models.data, 'onnxruntime') },
+  });
   const profiles = new InMemoryProfileStore(generatePopulation({ seed: 7, count: options.profiles ?? 20_000 }));
   const ids = [...profiles.values()].map((p) => p.subscriberId);
   const now = Date.parse('2026-11-22T12:00:00Z');
@@ -34,6 +40,7 @@ export async function benchDecide(options: DecideBenchOptions = {}): Promise<Ben
   const cases: [string, ConfigSnapshot, string, boolean][] = [
     ['decide app, priors only (no model)', withoutModel, 'app', false],
     ['decide app, ONNX model', withModel, 'app', false],
+    ['decide app, ONNX model on onnxruntime', onSession, 'app', false],
     ['decide agent, ONNX model', withModel, 'agent', false],
     ['decide app, ONNX model, explain', withModel, 'app', true],
   ];
@@ -73,8 +80,18 @@ export async function benchDecide(options: DecideBenchOptions = {}): Promise<Ben
         name: 'with model vs priors only (throughput ratio)',
         value: model.opsPerSec / row('decide app, priors only (no model)').opsPerSec,
       },
+      {
+        name: 'compiled model vs onnxruntime session (throughput ratio)',
+        value: model.opsPerSec / row('decide app, ONNX model on onnxruntime').opsPerSec,
+      },
     ],
   };
+}
+
+/** The models file with every manifest's `runtime` set. */
+function withRuntime(data: unknown, runtime: 'auto' | 'onnxruntime'): unknown {
+  const file = data as { models?: Record<string, unknown>[] };
+  return { ...file, models: (file.models ?? []).map((m) => ({ ...m, runtime })) };
 }
 
 /** What a typical app decision works through: candidates, eligible and allowed actions, and selected ones. */

@@ -1,10 +1,12 @@
-// Measures what scoring one decision costs with the shipped model: raw session.run and PropensityModel.score.
+// Measures what scoring one decision costs with the shipped model: raw session.run, the compiled graph, and
+// PropensityModel.score on each runtime.
 // Run: npx tsx bench/onnx-run-cost.ts [rows=20]   (prints a table; numbers vary by machine and load)
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { OFFER_ACCEPTANCE_MANIFEST, OFFER_ISSUES } from '../models/offer-acceptance-manifest.js';
 import { generateProfile } from '../packages/engine/src/population/index.js';
+import { compileOnnxGraph } from '../packages/engine/src/scoring/compiled-graph.js';
 import { DEFAULT_SESSION_OPTIONS, loadModel, type ScoringAction } from '../packages/engine/src/scoring/index.js';
 
 const ROWS = Number(process.argv[2] ?? 20);
@@ -73,14 +75,32 @@ const variants: [string, InferenceSession.SessionOptions][] = [
 for (const [name, options] of variants) rows.push(await rawRun(`session.run ${name}`, options));
 
 const model = await loadModel(manifest, bytes, { actions });
+const onSession = await loadModel({ ...manifest, runtime: 'onnxruntime' }, bytes, { actions });
+// Encoded rows of real profiles (one-hot columns mostly 0), for the session and the compiled graph alike.
+const encoded = profiles.map((p) => model.encode(p, { channel: 'app' }, indexes));
+const session = await InferenceSession.create(bytes, DEFAULT_SESSION_OPTIONS);
+const realFeeds = encoded.map((data) => ({ features: new Tensor('float32', data, [ROWS, 34]) }));
+rows.push(await measure('session.run arbiter, encoded profiles', (i) => session.run(realFeeds[i & 255]!)));
+await session.release();
+const compiled = compileOnnxGraph(bytes, { input: manifest.input, output: manifest.output, width: 34 });
+if (!compiled.ok) throw new Error(compiled.reason);
+rows.push(await measure('compiled graph run (sync)', async (i) => compiled.graph.run(encoded[i & 255]!, ROWS)));
 rows.push(
   await measure('model.encode only (sync)', async (i) => model.encode(profiles[i & 255]!, { channel: 'app' }, indexes)),
 );
 rows.push(
-  await measure('model.score (encode + run)', (i) => model.score(profiles[i & 255]!, { channel: 'app' }, indexes)),
+  await measure('model.score, compiled (encode + run)', (i) =>
+    model.score(profiles[i & 255]!, { channel: 'app' }, indexes),
+  ),
+);
+rows.push(
+  await measure('model.score, onnxruntime (encode + run)', (i) =>
+    onSession.score(profiles[i & 255]!, { channel: 'app' }, indexes),
+  ),
 );
 rows.push(await measure('setImmediate round trip', () => new Promise((resolve) => setImmediate(resolve))));
 await model.release();
+await onSession.release();
 
 console.log(`batch of ${ROWS} rows x 34 columns, MLP 34-16-1, ${ITERATIONS} calls each, node ${process.version}`);
 console.table(

@@ -100,6 +100,15 @@ export const ModelManifestSchema = Type.Object(
       }),
     ),
     features: Type.Array(ModelFeatureSchema, { minItems: 1, description: 'in input tensor column order' }),
+    runtime: Type.Optional(
+      Type.Union([Type.Literal('auto'), Type.Literal('onnxruntime')], {
+        default: 'auto',
+        description:
+          'auto: a graph of Gemm, MatMul, Add, Relu, Sigmoid, Tanh, Softmax and Identity nodes is compiled to ' +
+          'plain loops, checked against onnxruntime at load; any other graph runs on onnxruntime. onnxruntime: ' +
+          'always a session run',
+      }),
+    ),
     description: Description,
   },
   { additionalProperties: false },

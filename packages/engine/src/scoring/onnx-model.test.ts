@@ -12,9 +12,21 @@ const ACTIONS: ScoringAction[] = [
 const JULIA = { tenureMonths: 20, roamingNow: true };
 const WEB = { channel: 'web' };
 
-describe('loadModel and score', () => {
+describe.each(['auto', 'onnxruntime'] as const)('loadModel and score, runtime %s', (runtime) => {
+  const tiny: ModelManifest = { ...TINY_MANIFEST, runtime };
+
+  it('runs on the runtime the manifest allows: compiled when it can, else a session with the reason', async () => {
+    const model = await loadModel(tiny, logisticModel(), { actions: ACTIONS });
+    expect(model.runtime).toEqual(
+      runtime === 'auto'
+        ? { kind: 'compiled', ops: ['Gemm', 'Sigmoid'] }
+        : { kind: 'onnxruntime', reason: 'the manifest asks for onnxruntime' },
+    );
+    await model.release();
+  });
+
   it('scores every candidate in one batch, as the weights say', async () => {
-    const model = await loadModel(TINY_MANIFEST, logisticModel(), { actions: ACTIONS });
+    const model = await loadModel(tiny, logisticModel(), { actions: ACTIONS });
     const scores = await model.score(JULIA, WEB, [0, 1, 2]);
     expect(scores).toBeInstanceOf(Float32Array);
     expect(scores).toHaveLength(3);
@@ -24,7 +36,7 @@ describe('loadModel and score', () => {
   });
 
   it('gives a batch the same scores as one run per row', async () => {
-    const model = await loadModel(TINY_MANIFEST, logisticModel(), { actions: ACTIONS });
+    const model = await loadModel(tiny, logisticModel(), { actions: ACTIONS });
     const profiles = [JULIA, { tenureMonths: 3 }, { tenureMonths: 60, roamingNow: false }, {}];
     for (const profile of profiles) {
       const batch = await model.score(profile, WEB, [2, 0, 1, 0]);
@@ -35,7 +47,7 @@ describe('loadModel and score', () => {
   });
 
   it('keeps concurrent decisions apart (each run holds its own input buffer)', async () => {
-    const model = await loadModel(TINY_MANIFEST, logisticModel(), { actions: ACTIONS });
+    const model = await loadModel(tiny, logisticModel(), { actions: ACTIONS });
     const profiles = Array.from({ length: 50 }, (_, i) => ({ tenureMonths: i, roamingNow: i % 2 === 0 }));
     const sequential = [];
     for (const p of profiles) sequential.push([...(await model.score(p, WEB, [0, 1, 2]))]);
@@ -45,7 +57,7 @@ describe('loadModel and score', () => {
   });
 
   it('handles batches larger than the first buffer and returns nothing for no candidates', async () => {
-    const model = await loadModel(TINY_MANIFEST, logisticModel(), { actions: ACTIONS });
+    const model = await loadModel(tiny, logisticModel(), { actions: ACTIONS });
     const many = Array.from({ length: 100 }, (_, i) => i % 3);
     const scores = await model.score(JULIA, WEB, many);
     expect(scores).toHaveLength(100);
@@ -57,7 +69,7 @@ describe('loadModel and score', () => {
   });
 
   it('rejects an action index out of range', async () => {
-    const model = await loadModel(TINY_MANIFEST, logisticModel(), { actions: ACTIONS });
+    const model = await loadModel(tiny, logisticModel(), { actions: ACTIONS });
     await expect(model.score(JULIA, WEB, [0, 3])).rejects.toThrow(RangeError);
     await expect(model.score(JULIA, WEB, [-1])).rejects.toThrow(/action index -1/);
     await expect(model.score(JULIA, WEB, [0.5])).rejects.toThrow(RangeError);
@@ -65,7 +77,7 @@ describe('loadModel and score', () => {
   });
 
   it('exposes the encoded rows and their column names for explanations', async () => {
-    const model = await loadModel(TINY_MANIFEST, logisticModel(), { actions: ACTIONS });
+    const model = await loadModel(tiny, logisticModel(), { actions: ACTIONS });
     expect(model.layout.columns).toEqual([
       'profile.tenureMonths',
       'profile.roamingNow',
@@ -77,7 +89,7 @@ describe('loadModel and score', () => {
   });
 
   it('finds actions by id and rebinds to other actions on the same session', async () => {
-    const model = await loadModel(TINY_MANIFEST, logisticModel(), { actions: ACTIONS });
+    const model = await loadModel(tiny, logisticModel(), { actions: ACTIONS });
     expect(model.indexOfAction('top-up')).toBe(1);
     expect(model.indexOfAction('nope')).toBe(-1);
     const rebound = model.withActions([{ id: 'growth-only', issue: 'Growth' }]);
@@ -89,7 +101,7 @@ describe('loadModel and score', () => {
 
   it('counts features that fell back to their defaults', async () => {
     const actions: ScoringAction[] = [...ACTIONS, { id: 'no-issue' }];
-    const model = await loadModel(TINY_MANIFEST, logisticModel(), { actions });
+    const model = await loadModel(tiny, logisticModel(), { actions });
     expect(model.actionFeatureDefaults).toEqual([
       { actionId: 'care-call', feature: 'action.issue' },
       { actionId: 'no-issue', feature: 'action.issue' },
@@ -106,8 +118,8 @@ describe('loadModel and score', () => {
 
   it('clamps outputs to 0..1', async () => {
     const manifest: ModelManifest = {
-      ...TINY_MANIFEST,
-      features: [{ source: 'profile', name: 'x', type: 'numeric' }, ...TINY_MANIFEST.features.slice(1)],
+      ...tiny,
+      features: [{ source: 'profile', name: 'x', type: 'numeric' }, ...tiny.features.slice(1)],
     };
     const model = await loadModel(manifest, passThroughModel(), { actions: ACTIONS });
     expect([...(await model.score({ x: 2.5 }, WEB, [0]))]).toEqual([1]);
@@ -117,7 +129,7 @@ describe('loadModel and score', () => {
   });
 
   it('reads the positive class of a [N, 2] probabilities output with outputColumn', async () => {
-    const manifest: ModelManifest = { ...TINY_MANIFEST, output: 'probabilities', outputColumn: 1 };
+    const manifest: ModelManifest = { ...tiny, output: 'probabilities', outputColumn: 1 };
     const model = await loadModel(manifest, classifierWithZipMap(), { actions: ACTIONS });
     const scores = await model.score(JULIA, WEB, [0, 1, 2]);
     const rows = model.encode(JULIA, WEB, [0, 1, 2]);

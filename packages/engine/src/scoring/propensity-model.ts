@@ -1,5 +1,7 @@
-// A loaded propensity model: encodes a decision's candidates into one batch and scores them in one session run.
+// A loaded propensity model: encodes a decision's candidates into one batch and scores them in one run, on
+// onnxruntime's session or on the compiled graph.
 import { type InferenceSession, Tensor } from 'onnxruntime-node';
+import type { CompiledGraph } from './compiled-graph.js';
 import type { FeatureLayout, ScoringAction, ScoringContext, ScoringFacts } from './feature-layout.js';
 import type { ModelManifest } from './model-manifest.js';
 
@@ -19,11 +21,20 @@ export interface ActionFeatureDefault {
   readonly feature: string;
 }
 
+/**
+ * What runs a model's batches: `compiled` (its graph compiled to loops by `compileOnnxGraph`, checked against
+ * onnxruntime at load) or `onnxruntime` (a session run), with the reason the graph was not compiled.
+ */
+export type ModelRuntime =
+  | { readonly kind: 'compiled'; readonly ops: readonly string[] }
+  | { readonly kind: 'onnxruntime'; readonly reason: string };
+
 /** A loaded ONNX model bound to a list of actions. */
 export interface PropensityModel {
   readonly id: string;
   readonly manifest: ModelManifest;
   readonly layout: FeatureLayout;
+  readonly runtime: ModelRuntime;
   /** The actions `score()` indexes into. */
   readonly actions: readonly ScoringAction[];
   /** Action features that used their defaults when the actions were bound (worth a warning at config load). */
@@ -37,19 +48,29 @@ export interface PropensityModel {
   score(facts: ScoringFacts, context: ScoringContext, actionIndexes: ArrayLike<number>): Promise<Float32Array>;
   /** The encoded input rows `score` would feed, row-major [n, width] (for explanations; column names in layout). */
   encode(facts: ScoringFacts, context: ScoringContext, actionIndexes: ArrayLike<number>): Float32Array;
-  /** The same session and layout bound to other actions (for a config reload that keeps the model file). */
+  /** The same runner and layout bound to other actions (for a config reload that keeps the model file). */
   withActions(actions: readonly ScoringAction[]): PropensityModel;
   stats(): ModelStats;
-  /** Releases the session, shared with every `withActions` sibling. */
+  /** Releases the session (if any), shared with every `withActions` sibling. */
   release(): Promise<void>;
 }
 
-/** What a loaded session brings to `createPropensityModel`. */
+/**
+ * Runs encoded batches: `run` has `fill` write `rows` rows into an input buffer it lends, runs the model and gives
+ * its output (row stride `outputStride`), in an array the caller may keep.
+ */
+export interface ModelRunner {
+  readonly runtime: ModelRuntime;
+  run(rows: number, fill: (input: Float32Array) => void): Float32Array | Promise<Float32Array>;
+  release(): Promise<void>;
+}
+
+/** What a loaded model brings to `createPropensityModel`. */
 export interface PropensityModelParts {
   readonly manifest: ModelManifest;
   readonly layout: FeatureLayout;
-  readonly session: InferenceSession;
-  /** Values per row in the output tensor (1 for [N] and [N, 1]). */
+  readonly runner: ModelRunner;
+  /** Values per row in the output (1 for [N] and [N, 1]). */
   readonly outputStride: number;
   readonly actions: readonly ScoringAction[];
 }
@@ -65,6 +86,87 @@ interface Slot {
 
 const MAX_FREE_SLOTS = 32;
 
+/** Rows for a buffer: a power of two, at least 16, so a model sees few distinct buffer sizes. */
+function capacityFor(rows: number): number {
+  let capacity = 16;
+  while (capacity < rows) capacity *= 2;
+  return capacity;
+}
+
+/** Batches on an onnxruntime session, one run each; concurrent runs each hold their own input slot. */
+export class SessionRunner implements ModelRunner {
+  readonly runtime: ModelRuntime;
+  readonly #session: InferenceSession;
+  readonly #input: string;
+  readonly #width: number;
+  readonly #fetches: InferenceSession.NullableOnnxValueMapType;
+  readonly #output: string;
+  readonly #free: Slot[] = [];
+
+  constructor(session: InferenceSession, manifest: ModelManifest, width: number, reason: string) {
+    this.runtime = { kind: 'onnxruntime', reason };
+    this.#session = session;
+    this.#input = manifest.input;
+    this.#output = manifest.output;
+    this.#width = width;
+    this.#fetches = { [manifest.output]: null };
+  }
+
+  async run(rows: number, fill: (input: Float32Array) => void): Promise<Float32Array> {
+    const slot = this.#free.pop() ?? { input: new Float32Array(0), feeds: [] };
+    try {
+      if (slot.input.length < rows * this.#width) {
+        slot.input = new Float32Array(capacityFor(rows) * this.#width);
+        slot.feeds = [];
+      }
+      fill(slot.input);
+      const result = await this.#session.run(this.#feeds(slot, rows), this.#fetches);
+      // The output tensor's data is fresh for every run: handed on without a copy.
+      return (result[this.#output] as Tensor).data as Float32Array;
+    } finally {
+      if (this.#free.length < MAX_FREE_SLOTS) this.#free.push(slot);
+    }
+  }
+
+  #feeds(slot: Slot, rows: number): InferenceSession.FeedsType {
+    let feeds = slot.feeds[rows];
+    if (feeds === undefined) {
+      const w = this.#width;
+      feeds = { [this.#input]: new Tensor('float32', slot.input.subarray(0, rows * w), [rows, w]) };
+      slot.feeds[rows] = feeds;
+    }
+    return feeds;
+  }
+
+  release(): Promise<void> {
+    return this.#session.release();
+  }
+}
+
+/** Batches on a compiled graph, in the caller's turn: one input buffer serves every run. */
+export class CompiledRunner implements ModelRunner {
+  readonly runtime: ModelRuntime;
+  readonly #graph: CompiledGraph;
+  readonly #width: number;
+  #input = new Float32Array(0);
+
+  constructor(graph: CompiledGraph, width: number) {
+    this.runtime = { kind: 'compiled', ops: graph.ops };
+    this.#graph = graph;
+    this.#width = width;
+  }
+
+  run(rows: number, fill: (input: Float32Array) => void): Float32Array {
+    if (this.#input.length < rows * this.#width) this.#input = new Float32Array(capacityFor(rows) * this.#width);
+    fill(this.#input);
+    return this.#graph.run(this.#input, rows);
+  }
+
+  release(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
 interface Counters {
   runs: number;
   rows: number;
@@ -77,7 +179,8 @@ class OnnxPropensityModel implements PropensityModel {
   readonly layout: FeatureLayout;
   readonly actions: readonly ScoringAction[];
   readonly actionFeatureDefaults: readonly ActionFeatureDefault[];
-  readonly #session: InferenceSession;
+  readonly runtime: ModelRuntime;
+  readonly #runner: ModelRunner;
   readonly #outputStride: number;
   readonly #outputColumn: number;
   readonly #width: number;
@@ -90,8 +193,6 @@ class OnnxPropensityModel implements PropensityModel {
   readonly #actionIndex: Map<string, number>;
   /** Decision columns of the current decision, written once then copied into every row. */
   readonly #decisionRow: Float32Array;
-  readonly #fetches: InferenceSession.NullableOnnxValueMapType;
-  readonly #free: Slot[] = [];
   readonly #counters: Counters;
 
   constructor(parts: PropensityModelParts, counters?: Counters) {
@@ -100,12 +201,12 @@ class OnnxPropensityModel implements PropensityModel {
     this.manifest = manifest;
     this.layout = layout;
     this.actions = Object.freeze([...actions]);
-    this.#session = parts.session;
+    this.#runner = parts.runner;
+    this.runtime = parts.runner.runtime;
     this.#outputStride = parts.outputStride;
     this.#outputColumn = manifest.outputColumn ?? 0;
     this.#width = layout.width;
     this.#decisionRow = new Float32Array(layout.width);
-    this.#fetches = { [manifest.output]: null };
     this.#counters = counters ?? { runs: 0, rows: 0, defaulted: new Float64Array(manifest.features.length) };
     this.#actionRows = new Float32Array(actions.length * layout.width);
     this.#actionIndex = new Map();
@@ -166,47 +267,18 @@ class OnnxPropensityModel implements PropensityModel {
     }
   }
 
-  #acquire(rows: number): Slot {
-    const slot = this.#free.pop() ?? { input: new Float32Array(0), feeds: [] };
-    if (slot.input.length < rows * this.#width) {
-      // Grow to a power of two rows so a model sees few distinct buffer sizes.
-      let capacity = 16;
-      while (capacity < rows) capacity *= 2;
-      slot.input = new Float32Array(capacity * this.#width);
-      slot.feeds = [];
-    }
-    return slot;
-  }
-
-  #feeds(slot: Slot, rows: number): InferenceSession.FeedsType {
-    let feeds = slot.feeds[rows];
-    if (feeds === undefined) {
-      const w = this.#width;
-      const tensor = new Tensor('float32', slot.input.subarray(0, rows * w), [rows, w]);
-      feeds = { [this.manifest.input]: tensor };
-      slot.feeds[rows] = feeds;
-    }
-    return feeds;
-  }
-
   async score(facts: ScoringFacts, context: ScoringContext, actionIndexes: ArrayLike<number>): Promise<Float32Array> {
     const rows = actionIndexes.length;
     if (rows === 0) return new Float32Array(0);
-    const slot = this.#acquire(rows);
-    try {
-      this.#fill(slot.input, facts, context, actionIndexes, this.#counters.defaulted);
-      const result = await this.#session.run(this.#feeds(slot, rows), this.#fetches);
-      this.#counters.runs += 1;
-      this.#counters.rows += rows;
-      return this.#read(result[this.manifest.output] as Tensor, rows);
-    } finally {
-      if (this.#free.length < MAX_FREE_SLOTS) this.#free.push(slot);
-    }
+    const fill = (input: Float32Array) => this.#fill(input, facts, context, actionIndexes, this.#counters.defaulted);
+    const output = await this.#runner.run(rows, fill);
+    this.#counters.runs += 1;
+    this.#counters.rows += rows;
+    return this.#read(output, rows);
   }
 
-  /** The output tensor's data is fresh for every run, so a [N] or [N, 1] output is returned without a copy. */
-  #read(tensor: Tensor, rows: number): Float32Array {
-    const data = tensor.data as Float32Array;
+  /** The runner's output is the caller's to keep, so a [N] or [N, 1] output is clamped in place, not copied. */
+  #read(data: Float32Array, rows: number): Float32Array {
     const stride = this.#outputStride;
     const out = stride === 1 ? data : new Float32Array(rows);
     const col = this.#outputColumn;
@@ -227,7 +299,7 @@ class OnnxPropensityModel implements PropensityModel {
     const parts = {
       manifest: this.manifest,
       layout: this.layout,
-      session: this.#session,
+      runner: this.#runner,
       outputStride: this.#outputStride,
       actions,
     };
@@ -243,11 +315,11 @@ class OnnxPropensityModel implements PropensityModel {
   }
 
   release(): Promise<void> {
-    return this.#session.release();
+    return this.#runner.release();
   }
 }
 
-/** Wraps a checked session into a PropensityModel (used by `loadModel`). */
+/** Wraps a checked runner into a PropensityModel (used by `loadModel`). */
 export function createPropensityModel(parts: PropensityModelParts): PropensityModel {
   return new OnnxPropensityModel(parts);
 }

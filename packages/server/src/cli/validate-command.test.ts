@@ -16,6 +16,30 @@ describe('arbiter validate', () => {
     expect(lines.join('\n')).toMatch(
       /valid\. version [0-9a-f]{16}: \d+ actions, 5 issues, 6 channels, 1 model, \d+ features, 3 triggers, 3 campaigns/,
     );
+    expect(lines).toContain(
+      '  model offer-acceptance: compiled (Gemm, Relu, Gemm, Sigmoid), checked against onnxruntime',
+    );
+  });
+
+  it('says when a model runs on onnxruntime, and why', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'arbiter-validate-'));
+    try {
+      await cp(join(ROOT, 'rules'), join(root, 'rules'), { recursive: true });
+      await cp(join(ROOT, 'models'), join(root, 'models'), { recursive: true });
+      const models = join(root, 'rules', 'models.yaml');
+      await writeFile(
+        models,
+        (await readFile(models, 'utf8')).replace(
+          /^(\s+)input: features$/m,
+          '$1input: features\n$1runtime: onnxruntime',
+        ),
+      );
+      const lines: string[] = [];
+      expect(await validateCommand(join(root, 'rules'), (l) => lines.push(l))).toBe(0);
+      expect(lines).toContain('  model offer-acceptance: onnxruntime (the manifest asks for onnxruntime)');
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 
   it('prints file, path, code and reason for each problem of a broken copy, and exits 1', async () => {

@@ -16,6 +16,14 @@ export async function validateCommand(dir: string, out: (line: string) => void =
         `${count(config.models.size, 'model')}, ${count(config.sources.features.features.length, 'feature')}, ` +
         `${count(config.triggers.length, 'trigger')}, ${count(config.campaigns.length, 'campaign')}`,
     );
+    for (const [id, model] of config.models) {
+      const { runtime } = model;
+      out(
+        runtime.kind === 'compiled'
+          ? `  model ${id}: compiled (${runtime.ops.join(', ')}), checked against onnxruntime`
+          : `  model ${id}: onnxruntime (${runtime.reason})`,
+      );
+    }
     return 0;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
