@@ -1,8 +1,17 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { mlpToOnnx } from '../../../../models/mlp-onnx.js';
-import { buildModel, ElemType, floatTensor, node, tensorValueInfo } from '../../../../models/onnx-builder.js';
+import {
+  buildModel,
+  ElemType,
+  floatTensor,
+  int64Tensor,
+  node,
+  tensorValueInfo,
+} from '../../../../models/onnx-builder.js';
 import { SeededRandom } from '../../../../models/seeded-random.js';
 import { COMPILED_OPS, compileOnnxGraph, MAX_COMPILED_MULTIPLY_ADDS } from './compiled-graph.js';
 import { COMPILED_TOLERANCE, checkRows } from './onnx-model.js';
@@ -17,7 +26,7 @@ function graph(
   width: number,
   outputColumns: number,
   nodes: ReturnType<typeof node>[],
-  initializers: ReturnType<typeof floatTensor>[] = [],
+  initializers: ReturnType<typeof floatTensor | typeof int64Tensor>[] = [],
   opset = 15,
 ): Uint8Array {
   return buildModel({
@@ -207,6 +216,13 @@ describe('compileOnnxGraph leaves other graphs to onnxruntime, with the reason',
       [floatTensor('B', [W, 2], [Infinity, ...values(11)])],
     );
     expect(reason(infinite)).toMatch(/MatMul: a weight or bias that is Infinity/);
+    const int64Weights = graph(
+      W,
+      2,
+      [node('MatMul', ['x', 'B'], ['y'])],
+      [int64Tensor('B', [W, 2], new Array(12).fill(1))],
+    );
+    expect(reason(int64Weights)).toMatch(/MatMul node MatMul_y: initializer B is not float32/);
   });
 
   it('an old opset, an output not computed from the input, a graph too large to win, bytes that are not ONNX', () => {
@@ -218,6 +234,21 @@ describe('compileOnnxGraph leaves other graphs to onnxruntime, with the reason',
       /more than 8192 multiply-adds a row/,
     );
     expect(reason(new Uint8Array([0xff, 0xff, 0xff]))).toMatch(/could not be decoded|has no graph/);
+  });
+
+  it('a process that refuses code generation from strings: a reason, not a throw', () => {
+    const module = fileURLToPath(new URL('./compiled-graph.ts', import.meta.url));
+    const model = fileURLToPath(new URL('../../../../models/offer-acceptance.onnx', import.meta.url));
+    const script =
+      `import { readFileSync } from 'node:fs'; import { compileOnnxGraph } from ${JSON.stringify(module)};` +
+      `const c = compileOnnxGraph(readFileSync(${JSON.stringify(model)}), { input: 'features', output: 'propensity', width: 34 });` +
+      'console.log(JSON.stringify(c));';
+    const args = ['--disallow-code-generation-from-strings', '--import', 'tsx', '--input-type=module', '-e', script];
+    const printed = JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8' })) as unknown;
+    expect(printed).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^the compiler failed: EvalError: Code generation/),
+    });
   });
 
   it('lists the operators it compiles', () => {

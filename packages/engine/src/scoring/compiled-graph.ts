@@ -10,7 +10,7 @@ const { onnx } = onnxProto;
  */
 export const MAX_COMPILED_MULTIPLY_ADDS = 8_192;
 
-/** A graph compiled to loops: `run` writes the output for `rows` rows of `input` (row-major [rows, width]). */
+/** A graph compiled to JavaScript: `run` writes the output for `rows` rows of `input` (row-major [rows, width]). */
 export interface CompiledGraph {
   /** Columns of the output ([N] counts as 1). */
   readonly outputWidth: number;
@@ -71,6 +71,7 @@ function readConstant(tensor: TensorProto): Constant | string {
   let data: Float32Array;
   if (tensor.rawData && tensor.rawData.byteLength > 0) {
     const raw = tensor.rawData;
+    if (raw.byteLength % 4 !== 0) return `initializer ${tensor.name} holds ${raw.byteLength} bytes, not float32s`;
     const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     data = new Float32Array(raw.byteLength / 4);
     for (let i = 0; i < data.length; i++) data[i] = view.getFloat32(i * 4, true);
@@ -112,7 +113,11 @@ class Builder {
   readonly steps: Step[] = [];
   multiplyAdds = 0;
 
-  constructor(readonly constants: ReadonlyMap<string, Constant>) {}
+  constructor(
+    readonly constants: ReadonlyMap<string, Constant>,
+    /** Initializers that could not be read, with why. */
+    readonly unreadable: ReadonlyMap<string, string>,
+  ) {}
 
   row(name: string, node: NodeProto): RowValue {
     const value = this.values.get(name);
@@ -126,7 +131,8 @@ class Builder {
   constant(name: string, node: NodeProto): Constant {
     const value = this.constants.get(name);
     if (value === undefined) {
-      throw new Unsupported(`${node.opType} node ${node.name || '(unnamed)'}: input ${name} is not a float32 constant`);
+      const why = this.unreadable.get(name) ?? `input ${name} is not a float32 constant`;
+      throw new Unsupported(`${node.opType} node ${node.name || '(unnamed)'}: ${why}`);
     }
     return value;
   }
@@ -342,19 +348,22 @@ export function compileOnnxGraph(bytes: Uint8Array, io: GraphIo): GraphCompilati
     };
   }
   const constants = new Map<string, Constant>();
+  const unreadable = new Map<string, string>();
   for (const tensor of graph.initializer ?? []) {
     const constant = readConstant(tensor);
-    if (typeof constant !== 'string') constants.set(tensor.name ?? '', constant);
+    if (typeof constant === 'string') unreadable.set(tensor.name ?? '', constant);
+    else constants.set(tensor.name ?? '', constant);
   }
-  const builder = new Builder(constants);
+  const builder = new Builder(constants, unreadable);
   builder.values.set(io.input, { columns: io.width, buffer: new Float32Array(0) });
   const input = builder.values.get(io.input)!;
   const nodes = nodesFor(graph.node ?? [], io.output);
   try {
     for (const node of nodes) compileNode(builder, node);
   } catch (error) {
-    if (error instanceof Unsupported) return { ok: false, reason: error.message };
-    throw error;
+    // Anything else (code generation refused by the process, say) leaves the model on onnxruntime too.
+    const reason = error instanceof Unsupported ? error.message : `the compiler failed: ${String(error)}`;
+    return { ok: false, reason };
   }
   const output = builder.values.get(io.output);
   if (output === undefined || output === input) {
