@@ -4,6 +4,7 @@ import { renderTreatment } from '../config/treatment-template.js';
 import type { DecisionLog } from '../decision/decision-log.js';
 import type { Decision, DecisionRequest, DecisionResult } from '../decision/decision-types.js';
 import { createEngine, type Engine } from '../decision/engine.js';
+import { errorMessage } from '../error-message.js';
 import { decisionFacts } from '../features/index.js';
 import { firstCapReached } from '../policy/cap-spec.js';
 import type { ContactHistory, ContactRecord } from '../policy/contact-history.js';
@@ -149,7 +150,7 @@ async function decideOne(
     return { ...base, status, actions };
   } catch (caught) {
     // A bug; the run goes on and the subscriber is reported, not lost.
-    return error(base, `INTERNAL: ${caught instanceof Error ? caught.message : String(caught)}`);
+    return error(base, `INTERNAL: ${errorMessage(caught)}`);
   }
 }
 

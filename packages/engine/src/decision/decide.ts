@@ -2,6 +2,7 @@
 import { arbitrate, type ScoredCandidate } from '../arbitration/arbitrate.js';
 import type { CompiledAction, ConfigSnapshot } from '../config/config-snapshot.js';
 import { renderTreatment } from '../config/treatment-template.js';
+import { errorMessage } from '../error-message.js';
 import { decisionFacts } from '../features/index.js';
 import type { ContactHistory, ContactRecord, PolicyProfile } from '../policy/index.js';
 import type { Profile } from '../population/index.js';
@@ -56,7 +57,7 @@ export async function decide(deps: DecideDeps, request: unknown): Promise<Decisi
     if (h === undefined) historyFailed = true;
     else history = h;
   } catch (error) {
-    const message = `profile store failed: ${error instanceof Error ? error.message : String(error)}`;
+    const message = `profile store failed: ${errorMessage(error)}`;
     return { ok: false, error: { code: 'PROFILE_STORE_UNAVAILABLE', message } };
   }
   if (!profile) {
@@ -312,7 +313,7 @@ async function score(
     } catch (error) {
       degraded.push({
         reason: 'MODEL_FAILED',
-        detail: `model ${modelId}: ${error instanceof Error ? error.message : String(error)}`,
+        detail: `model ${modelId}: ${errorMessage(error)}`,
       });
     }
   }

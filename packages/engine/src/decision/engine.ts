@@ -1,5 +1,6 @@
 // createEngine: the public entry point that ties a config snapshot to its stores and serves decisions and outcomes.
 import type { ConfigSnapshot } from '../config/config-snapshot.js';
+import { errorMessage } from '../error-message.js';
 import { type EventOptions, type IngestResult, ingest, ingestDeps } from '../events/index.js';
 import { type ContactHistory, InMemoryContactHistory } from '../policy/index.js';
 import { InMemoryProfileStore, type ProfileStore } from '../profiles/profile-store.js';
@@ -71,7 +72,7 @@ export function createEngine(options: EngineOptions): Engine {
         // A fault here is a bug; the caller still gets a result it can act on.
         return {
           ok: false,
-          error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) },
+          error: { code: 'INTERNAL', message: errorMessage(error) },
         };
       }
     },
@@ -81,7 +82,7 @@ export function createEngine(options: EngineOptions): Engine {
       } catch (error) {
         return {
           ok: false,
-          error: { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) },
+          error: { code: 'INTERNAL', message: errorMessage(error) },
         };
       }
     },
@@ -94,7 +95,7 @@ export function createEngine(options: EngineOptions): Engine {
         decision = await log.get(decisionId);
       } catch (error) {
         // Not UNKNOWN_DECISION: the caller should report the outcome again, not drop it.
-        const message = `the decision log did not answer, so the outcome was not recorded; report it again: ${errorText(error)}`;
+        const message = `the decision log did not answer, so the outcome was not recorded; report it again: ${errorMessage(error)}`;
         return { ok: false, error: { code: 'CONTACT_HISTORY_UNAVAILABLE', message } };
       }
       if (!decision) {
@@ -120,7 +121,7 @@ export function createEngine(options: EngineOptions): Engine {
           mandatory: action.mandatory,
         });
       } catch (error) {
-        const message = `contact history did not record the outcome: ${error instanceof Error ? error.message : String(error)}`;
+        const message = `contact history did not record the outcome: ${errorMessage(error)}`;
         return { ok: false, error: { code: 'CONTACT_HISTORY_UNAVAILABLE', message } };
       }
       return { ok: true };
@@ -128,10 +129,6 @@ export function createEngine(options: EngineOptions): Engine {
   };
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 function warnDecisionLogError(error: unknown): void {
-  console.warn(`arbiter: the decision log did not remember a decision: ${errorText(error)}`);
+  console.warn(`arbiter: the decision log did not remember a decision: ${errorMessage(error)}`);
 }

@@ -1,5 +1,6 @@
 // The event path: validate -> time bounds -> dedupe -> profile -> fold into features -> write back -> feature values.
 import type { ConfigSnapshot } from '../config/config-snapshot.js';
+import { errorMessage } from '../error-message.js';
 import {
   computeFeatures,
   FEATURE_STATE_KEY,
@@ -68,7 +69,7 @@ export async function ingest(deps: IngestDeps, input: unknown): Promise<IngestRe
     try {
       fresh = await deps.dedupe.claim(event.id, now);
     } catch (error) {
-      const message = `event dedupe failed: ${reason(error)}`;
+      const message = `event dedupe failed: ${errorMessage(error)}`;
       return { ok: false, error: { code: 'EVENT_DEDUPE_UNAVAILABLE', message } };
     }
     const result = await apply(deps, event, now, !fresh);
@@ -90,7 +91,7 @@ async function apply(deps: IngestDeps, event: SubscriberEvent, now: number, dupl
   } catch (error) {
     return {
       ok: false,
-      error: { code: 'PROFILE_STORE_UNAVAILABLE', message: `profile store failed: ${reason(error)}` },
+      error: { code: 'PROFILE_STORE_UNAVAILABLE', message: `profile store failed: ${errorMessage(error)}` },
     };
   }
   if (!profile) {
@@ -117,7 +118,7 @@ async function apply(deps: IngestDeps, event: SubscriberEvent, now: number, dupl
     } catch (error) {
       return {
         ok: false,
-        error: { code: 'PROFILE_STORE_UNAVAILABLE', message: `profile store failed to write: ${reason(error)}` },
+        error: { code: 'PROFILE_STORE_UNAVAILABLE', message: `profile store failed to write: ${errorMessage(error)}` },
       };
     }
   }
@@ -129,10 +130,6 @@ async function apply(deps: IngestDeps, event: SubscriberEvent, now: number, dupl
   };
   if (folded.skipped.length > 0) result.skipped = folded.skipped;
   return result;
-}
-
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** The engine's event options (`createEngine({ events })`). */

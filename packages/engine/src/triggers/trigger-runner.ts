@@ -2,6 +2,7 @@
 
 import type { Decision, DecisionRequest, RankedAction } from '../decision/decision-types.js';
 import type { Engine } from '../decision/engine.js';
+import { errorMessage } from '../error-message.js';
 import type { IngestResult } from '../events/index.js';
 import type { ContactRecord, PolicyProfile } from '../policy/index.js';
 import type { Profile } from '../population/index.js';
@@ -295,7 +296,7 @@ async function reserve(
   } catch (error) {
     return {
       status: 'history-unavailable',
-      detail: `contact not recorded, not sent: ${error instanceof Error ? error.message : String(error)}`,
+      detail: `contact not recorded, not sent: ${errorMessage(error)}`,
     };
   }
 }
