@@ -1,6 +1,7 @@
 // Small ONNX graphs (the layers of a logistic regression or an MLP) compiled into JavaScript over Float32Arrays, so
 // scoring a decision's candidates costs microseconds in the decision's own turn instead of an onnxruntime run.
 import onnxProto from 'onnx-proto';
+import { errorMessage } from '../error-message.js';
 
 const { onnx } = onnxProto;
 
@@ -58,6 +59,9 @@ interface RowValue {
 }
 
 class Unsupported extends Error {}
+
+/** How a reason names a node: `Gemm node fc1`. */
+const nodeLabel = (node: NodeProto) => `${node.opType} node ${node.name || '(unnamed)'}`;
 
 function toNumber(value: number | { toNumber(): number } | null | undefined, fallback: number): number {
   if (value === null || value === undefined) return fallback;
@@ -123,7 +127,7 @@ class Builder {
     const value = this.values.get(name);
     if (value === undefined) {
       const what = this.constants.has(name) ? 'a constant where a batch is expected' : 'not computed before it';
-      throw new Unsupported(`${node.opType} node ${node.name || '(unnamed)'}: input ${name} is ${what}`);
+      throw new Unsupported(`${nodeLabel(node)}: input ${name} is ${what}`);
     }
     return value;
   }
@@ -132,14 +136,14 @@ class Builder {
     const value = this.constants.get(name);
     if (value === undefined) {
       const why = this.unreadable.get(name) ?? `input ${name} is not a float32 constant`;
-      throw new Unsupported(`${node.opType} node ${node.name || '(unnamed)'}: ${why}`);
+      throw new Unsupported(`${nodeLabel(node)}: ${why}`);
     }
     return value;
   }
 
   define(node: NodeProto, columns: number): RowValue {
     const name = node.output?.[0];
-    if (!name) throw new Unsupported(`${node.opType} node ${node.name || '(unnamed)'} has no output`);
+    if (!name) throw new Unsupported(`${nodeLabel(node)} has no output`);
     const value: RowValue = { columns, buffer: new Float32Array(16 * columns) };
     this.values.set(name, value);
     return value;
@@ -336,7 +340,7 @@ export function compileOnnxGraph(bytes: Uint8Array, io: GraphIo): GraphCompilati
   try {
     model = onnx.ModelProto.decode(bytes);
   } catch (error) {
-    return { ok: false, reason: `the file could not be decoded (${error instanceof Error ? error.message : error})` };
+    return { ok: false, reason: `the file could not be decoded (${errorMessage(error)})` };
   }
   const graph = model.graph;
   if (!graph) return { ok: false, reason: 'the file has no graph' };

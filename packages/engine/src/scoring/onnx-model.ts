@@ -1,6 +1,8 @@
 // Loads an ONNX propensity model into one onnxruntime session, compiles its graph when it can (checked against the
 // session), and scores a decision's candidates in one batched run.
 import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { errorMessage } from '../error-message.js';
+import { Random } from '../population/random.js';
 import { compileOnnxGraph } from './compiled-graph.js';
 import { compileFeatureLayout, type FeatureLayout, type ScoringAction } from './feature-layout.js';
 import { ModelLoadError } from './model-errors.js';
@@ -48,10 +50,6 @@ async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return hex;
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 async function createSession(
   manifest: ModelManifest,
   bytes: Uint8Array,
@@ -63,7 +61,11 @@ async function createSession(
   try {
     return await InferenceSession.create(bytes, options);
   } catch (error) {
-    throw new ModelLoadError('MODEL_FILE_INVALID', { model: manifest.id, reason: message(error) }, { cause: error });
+    throw new ModelLoadError(
+      'MODEL_FILE_INVALID',
+      { model: manifest.id, reason: errorMessage(error) },
+      { cause: error },
+    );
   }
 }
 
@@ -77,7 +79,7 @@ async function trialRun(session: InferenceSession, manifest: ModelManifest, layo
   try {
     result = await session.run(feeds, [manifest.output]);
   } catch (error) {
-    const reason = `a trial run with a [${rows}, ${layout.width}] batch failed: ${message(error)}`;
+    const reason = `a trial run with a [${rows}, ${layout.width}] batch failed: ${errorMessage(error)}`;
     throw new ModelLoadError('MODEL_INPUT_MISMATCH', { model: manifest.id, input: manifest.input, reason });
   }
   return checkTrialOutput(manifest, rows, result[manifest.output] as Tensor);
@@ -94,16 +96,10 @@ export const COMPILED_TOLERANCE = 1e-5;
  */
 export function checkRows(width: number, rows: number): Float32Array {
   const data = new Float32Array(rows * width);
-  let state = 0x2545f491;
-  const next = () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 0x100000000;
-  };
+  const random = new Random(0x2545f491);
   for (let i = width; i < data.length; i++) {
-    const kind = next();
-    const u = next() * 2 - 1;
+    const kind = random.next();
+    const u = random.uniform(-1, 1);
     data[i] = kind < 0.25 ? 0 : kind < 0.5 ? 1 : kind < 0.85 ? 3 * u : 30 * u;
   }
   return data;
@@ -133,7 +129,7 @@ async function chooseRunner(
   try {
     expected = (await session.run(feeds, [manifest.output]))[manifest.output]!.data as Float32Array;
   } catch (error) {
-    return onSession(`not compiled: the check run on onnxruntime failed (${message(error)})`);
+    return onSession(`not compiled: the check run on onnxruntime failed (${errorMessage(error)})`);
   }
   const actual = compiled.graph.run(input, CHECK_ROWS);
   let worst = 0;

@@ -22,7 +22,7 @@ export interface ActionFeatureDefault {
 }
 
 /**
- * What runs a model's batches: `compiled` (its graph compiled to loops by `compileOnnxGraph`, checked against
+ * What runs a model's batches: `compiled` (its graph compiled to JavaScript by `compileOnnxGraph`, checked against
  * onnxruntime at load) or `onnxruntime` (a session run), with the reason the graph was not compiled.
  */
 export type ModelRuntime =
@@ -55,13 +55,27 @@ export interface PropensityModel {
   release(): Promise<void>;
 }
 
+/** Writes a decision's candidate rows (one per action index) into an input buffer a runner lends. */
+export type RowWriter = (
+  input: Float32Array,
+  facts: ScoringFacts,
+  context: ScoringContext,
+  actionIndexes: ArrayLike<number>,
+) => void;
+
 /**
- * Runs encoded batches: `run` has `fill` write `rows` rows into an input buffer it lends, runs the model and gives
- * its output (row stride `outputStride`), in an array the caller may keep.
+ * Runs encoded batches: `run` has `write` put one row per action index into an input buffer it lends (before it
+ * awaits anything), runs the model and gives its output (row stride `outputStride`), in an array the caller may
+ * keep. The writer and its arguments are passed through rather than closed over, so a run allocates no closure.
  */
 export interface ModelRunner {
   readonly runtime: ModelRuntime;
-  run(rows: number, fill: (input: Float32Array) => void): Float32Array | Promise<Float32Array>;
+  run(
+    write: RowWriter,
+    facts: ScoringFacts,
+    context: ScoringContext,
+    actionIndexes: ArrayLike<number>,
+  ): Float32Array | Promise<Float32Array>;
   release(): Promise<void>;
 }
 
@@ -112,14 +126,20 @@ export class SessionRunner implements ModelRunner {
     this.#fetches = { [manifest.output]: null };
   }
 
-  async run(rows: number, fill: (input: Float32Array) => void): Promise<Float32Array> {
+  async run(
+    write: RowWriter,
+    facts: ScoringFacts,
+    context: ScoringContext,
+    actionIndexes: ArrayLike<number>,
+  ): Promise<Float32Array> {
+    const rows = actionIndexes.length;
     const slot = this.#free.pop() ?? { input: new Float32Array(0), feeds: [] };
     try {
       if (slot.input.length < rows * this.#width) {
         slot.input = new Float32Array(capacityFor(rows) * this.#width);
         slot.feeds = [];
       }
-      fill(slot.input);
+      write(slot.input, facts, context, actionIndexes);
       const result = await this.#session.run(this.#feeds(slot, rows), this.#fetches);
       // The output tensor's data is fresh for every run: handed on without a copy.
       return (result[this.#output] as Tensor).data as Float32Array;
@@ -156,9 +176,10 @@ export class CompiledRunner implements ModelRunner {
     this.#width = width;
   }
 
-  run(rows: number, fill: (input: Float32Array) => void): Float32Array {
+  run(write: RowWriter, facts: ScoringFacts, context: ScoringContext, actionIndexes: ArrayLike<number>): Float32Array {
+    const rows = actionIndexes.length;
     if (this.#input.length < rows * this.#width) this.#input = new Float32Array(capacityFor(rows) * this.#width);
-    fill(this.#input);
+    write(this.#input, facts, context, actionIndexes);
     return this.#graph.run(this.#input, rows);
   }
 
@@ -194,6 +215,9 @@ class OnnxPropensityModel implements PropensityModel {
   /** Decision columns of the current decision, written once then copied into every row. */
   readonly #decisionRow: Float32Array;
   readonly #counters: Counters;
+  /** `#fill` counting defaulted features, made once for the runner to call. */
+  readonly #writeRows: RowWriter = (input, facts, context, actionIndexes) =>
+    this.#fill(input, facts, context, actionIndexes, this.#counters.defaulted);
 
   constructor(parts: PropensityModelParts, counters?: Counters) {
     const { manifest, layout, actions } = parts;
@@ -270,8 +294,7 @@ class OnnxPropensityModel implements PropensityModel {
   async score(facts: ScoringFacts, context: ScoringContext, actionIndexes: ArrayLike<number>): Promise<Float32Array> {
     const rows = actionIndexes.length;
     if (rows === 0) return new Float32Array(0);
-    const fill = (input: Float32Array) => this.#fill(input, facts, context, actionIndexes, this.#counters.defaulted);
-    const output = await this.#runner.run(rows, fill);
+    const output = await this.#runner.run(this.#writeRows, facts, context, actionIndexes);
     this.#counters.runs += 1;
     this.#counters.rows += rows;
     return this.#read(output, rows);
