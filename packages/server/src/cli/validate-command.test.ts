@@ -22,47 +22,42 @@ describe('arbiter validate', () => {
   });
 
   it('says when a model runs on onnxruntime, and why', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'arbiter-validate-'));
-    try {
-      await cp(join(ROOT, 'rules'), join(root, 'rules'), { recursive: true });
-      await cp(join(ROOT, 'models'), join(root, 'models'), { recursive: true });
-      const models = join(root, 'rules', 'models.yaml');
-      await writeFile(
-        models,
-        (await readFile(models, 'utf8')).replace(
-          /^(\s+)input: features$/m,
-          '$1input: features\n$1runtime: onnxruntime',
-        ),
-      );
-      const lines: string[] = [];
-      expect(await validateCommand(join(root, 'rules'), (l) => lines.push(l))).toBe(0);
-      expect(lines).toContain('  model offer-acceptance: onnxruntime (the manifest asks for onnxruntime)');
-    } finally {
-      await rm(root, { recursive: true, force: true });
-    }
+    const { code, lines } = await validateEditedCopy('models.yaml', (text) =>
+      text.replace(/^(\s+)input: features$/m, '$1input: features\n$1runtime: onnxruntime'),
+    );
+    expect(code).toBe(0);
+    expect(lines).toContain('  model offer-acceptance: onnxruntime (the manifest asks for onnxruntime)');
   });
 
   it('prints file, path, code and reason for each problem of a broken copy, and exits 1', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'arbiter-validate-'));
-    try {
-      await cp(join(ROOT, 'rules'), join(root, 'rules'), { recursive: true });
-      await cp(join(ROOT, 'models'), join(root, 'models'), { recursive: true });
-      const actions = join(root, 'rules', 'actions.yaml');
-      const text = await readFile(actions, 'utf8');
-      await writeFile(
-        actions,
-        text.replace('operator: equal,', 'operator: equalz,').replace(/issue: Roaming\n/, 'issue: Roam\n'),
-      );
-      const lines: string[] = [];
-      expect(await validateCommand(join(root, 'rules'), (l) => lines.push(l))).toBe(1);
-      const output = lines.join('\n');
-      expect(output).toMatch(/2 problems/);
-      expect(output).toMatch(
-        /actions\.yaml:\/actions\/\d+\/eligibility\/\S*operator {2}RULE_UNKNOWN_OPERATOR {2}unknown operator 'equalz'/,
-      );
-      expect(output).toMatch(/actions\.yaml:\/actions\/\d+\/issue {2}CONFIG_UNKNOWN_REFERENCE {2}unknown issue "Roam"/);
-    } finally {
-      await rm(root, { recursive: true, force: true });
-    }
+    const { code, lines } = await validateEditedCopy('actions.yaml', (text) =>
+      text.replace('operator: equal,', 'operator: equalz,').replace(/issue: Roaming\n/, 'issue: Roam\n'),
+    );
+    expect(code).toBe(1);
+    const output = lines.join('\n');
+    expect(output).toMatch(/2 problems/);
+    expect(output).toMatch(
+      /actions\.yaml:\/actions\/\d+\/eligibility\/\S*operator {2}RULE_UNKNOWN_OPERATOR {2}unknown operator 'equalz'/,
+    );
+    expect(output).toMatch(/actions\.yaml:\/actions\/\d+\/issue {2}CONFIG_UNKNOWN_REFERENCE {2}unknown issue "Roam"/);
   });
 });
+
+/** `arbiter validate` on a temporary copy of rules/ (and models/) with one rules file edited: its exit code and lines. */
+async function validateEditedCopy(
+  file: string,
+  edit: (text: string) => string,
+): Promise<{ code: number; lines: string[] }> {
+  const root = await mkdtemp(join(tmpdir(), 'arbiter-validate-'));
+  try {
+    await cp(join(ROOT, 'rules'), join(root, 'rules'), { recursive: true });
+    await cp(join(ROOT, 'models'), join(root, 'models'), { recursive: true });
+    const path = join(root, 'rules', file);
+    await writeFile(path, edit(await readFile(path, 'utf8')));
+    const lines: string[] = [];
+    const code = await validateCommand(join(root, 'rules'), (l) => lines.push(l));
+    return { code, lines };
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
