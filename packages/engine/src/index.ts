@@ -27,6 +27,7 @@ export type {
 } from './decision/decision-types.js';
 export type { Engine, EngineOptions } from './decision/engine.js';
 export { createEngine } from './decision/engine.js';
+export { errorMessage } from './error-message.js';
 export { errorCatalogue } from './errors.js';
 export { type ErrorSection, engineErrorSections, renderErrorsDoc } from './errors-doc.js';
 export {

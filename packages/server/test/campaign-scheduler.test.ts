@@ -11,11 +11,10 @@ import {
   campaignService,
   createCampaignService,
 } from '../src/campaigns/campaign-service.js';
-import { emptyCounts } from '../src/campaigns/report.js';
 import { listRuns } from '../src/campaigns/run-store.js';
-import type { CampaignRun, CampaignRunOptions, RunProgress, RunReport } from '../src/campaigns/run-types.js';
 import { serveCommand } from '../src/cli/serve-command.js';
 import { createRuntime, type Runtime } from '../src/runtime/runtime.js';
+import { fakeRunner } from './campaign-test-kit.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** Monday 23 November 2026, 09:00 in Amsterdam: an hour before fiber-upgrade-autumn's "0 10 * * 1". */
@@ -75,46 +74,6 @@ class FakeTime implements Timers {
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-/** A runner that records each start and ends a run only when the test says so. */
-function fakeRunner(time: FakeTime) {
-  const started: {
-    campaignId: string;
-    at: number;
-    options: CampaignRunOptions;
-    finish: (phase?: RunReport['phase']) => void;
-  }[] = [];
-  const start = (_deps: unknown, options: CampaignRunOptions): CampaignRun => {
-    const runId = `run-${started.length + 1}`;
-    const progress: RunProgress = {
-      runId,
-      campaignId: options.campaignId,
-      phase: 'running',
-      dryRun: options.dryRun ?? false,
-      counts: emptyCounts(),
-      total: 0,
-      rate: 0,
-      etaMs: undefined,
-    };
-    let finish!: (phase?: RunReport['phase']) => void;
-    const done = new Promise<RunReport>((resolve) => {
-      finish = (phase = 'done') =>
-        resolve({
-          ...progress,
-          phase,
-          configVersion: 'v',
-          startedAt: new Date(time.now).toISOString(),
-          finishedAt: new Date(time.now).toISOString(),
-          durationMs: 0,
-          resumed: 0,
-          output: 'results.jsonl',
-        });
-    });
-    started.push({ campaignId: options.campaignId, at: time.now, options, finish });
-    return { runId, campaignId: options.campaignId, progress: () => progress, done, cancel: () => finish('cancelled') };
-  };
-  return { started, start };
-}
-
 /** A copy of the demo rules (the reload test edits campaigns.yaml), a runtime on it at `time`. */
 async function setUp(time: FakeTime): Promise<{ runtime: Runtime; rules: string; runsDir: string }> {
   const root = await mkdtemp(join(tmpdir(), 'arbiter-campaign-scheduler-'));
@@ -141,7 +100,7 @@ describe('the campaign scheduler', () => {
   it('starts a run at the cron time, audited as the scheduler, and arms the next one after the run', async () => {
     const time = new FakeTime(MONDAY_0900);
     const { runtime, runsDir } = await setUp(time);
-    const runner = fakeRunner(time);
+    const runner = fakeRunner(time.clock);
     const service = scheduling(runtime, time, { runsDir, start: runner.start });
     expect(Object.fromEntries(service.scheduled())).toEqual({
       'fiber-upgrade-autumn': FIBER_AT,
@@ -158,7 +117,7 @@ describe('the campaign scheduler', () => {
     expect(runtime.audit.list({ action: 'campaign.' })[0]).toMatchObject({
       who: 'scheduler',
       action: 'campaign.run',
-      detail: { campaignId: 'fiber-upgrade-autumn', runId: 'run-1' },
+      detail: { campaignId: 'fiber-upgrade-autumn', runId: runner.started[0]?.options.runId },
     });
     // While it runs, nothing is armed for it; the other campaigns keep their times.
     expect(service.scheduled().has('fiber-upgrade-autumn')).toBe(false);
@@ -179,9 +138,9 @@ describe('the campaign scheduler', () => {
   it('skips a scheduled start while the campaign has a live run, and arms the next time', async () => {
     const time = new FakeTime(MONDAY_0900);
     const { runtime, runsDir } = await setUp(time);
-    const runner = fakeRunner(time);
+    const runner = fakeRunner(time.clock);
     const service = scheduling(runtime, time, { runsDir, start: runner.start });
-    const manual = service.start('fiber-upgrade-autumn', { dryRun: true, by: 'alice' });
+    const manual = await service.start('fiber-upgrade-autumn', { dryRun: true, by: 'alice' });
     expect(manual.ok).toBe(true);
     await time.advance(FIBER_AT - MONDAY_0900);
     expect(runner.started).toHaveLength(1);
@@ -191,7 +150,7 @@ describe('the campaign scheduler', () => {
   it('re-arms on a config reload: a changed cron moves the timer, a removed schedule clears it', async () => {
     const time = new FakeTime(MONDAY_0900);
     const { runtime, rules, runsDir } = await setUp(time);
-    const runner = fakeRunner(time);
+    const runner = fakeRunner(time.clock);
     const service = scheduling(runtime, time, { runsDir, start: runner.start });
     const file = join(rules, 'campaigns.yaml');
     const yaml = await readFile(file, 'utf8');
@@ -241,14 +200,14 @@ describe('the campaign scheduler', () => {
   it('closing the runtime clears every timer and cancels live runs', async () => {
     const time = new FakeTime(MONDAY_0900);
     const { runtime, runsDir } = await setUp(time);
-    const runner = fakeRunner(time);
+    const runner = fakeRunner(time.clock);
     const service = scheduling(runtime, time, { runsDir, start: runner.start });
     expect(time.pending).toBe(3);
-    const live = service.start('handset-renewal', { dryRun: true });
+    const live = await service.start('handset-renewal', { dryRun: true });
     await runtime.close();
     expect(time.pending).toBe(0);
     expect(live.ok && (await live.done).phase).toBe('cancelled');
-    expect(() => service.start('handset-renewal')).toThrow(/closed/);
+    await expect(service.start('handset-renewal')).rejects.toThrow(/closed/);
   });
 });
 
@@ -307,7 +266,7 @@ describe('servers sharing the Redis stores', () => {
     const { rules, runsDir } = await setUp(time);
     const prefix = `sched-${process.pid}-${Date.now()}:`;
     const warnings: string[][] = [[], []];
-    const runners = [fakeRunner(time), fakeRunner(time)];
+    const runners = [fakeRunner(time.clock), fakeRunner(time.clock)];
     for (const i of [0, 1]) {
       const runtime = await server(rules, prefix, time, warnings[i]!);
       expect(runtime.claimOnce).toBeDefined();
@@ -360,9 +319,9 @@ describe('a claim that cannot be made', () => {
         if (claims === 1) throw new Error('Redis did not answer');
         return true;
       },
-      start: (id) => {
+      start: async (id) => {
         starts.push(id);
-        return new Promise(() => {});
+        return { done: new Promise(() => {}) };
       },
       log: (event) => events.push(event),
     });

@@ -1,5 +1,6 @@
 // The campaign scheduler: one timer per scheduled campaign, set to its next cron time, re-armed after each run and
 // whenever the config changes. Clock and timers are injected so tests run it on a fake clock.
+import { errorMessage } from '@arbiter/engine';
 
 /** What the scheduler needs to know of a campaign (a CompiledCampaign fits). */
 export interface SchedulableCampaign {
@@ -27,10 +28,10 @@ export interface SchedulerOptions {
   /** The campaigns of the running config (read at every arming: a reload is seen). */
   campaigns: () => readonly SchedulableCampaign[];
   /**
-   * Starts a scheduled run; resolves when it ends. Undefined when it could not start (a run of the campaign is
-   * already going): the next time is armed at once.
+   * Starts a scheduled run: `done` resolves when it ends. `refused` says why it could not start (a run of the
+   * campaign is already going): the next time is armed at once.
    */
-  start: (campaignId: string, at: number) => Promise<unknown> | undefined;
+  start: (campaignId: string, at: number) => Promise<ScheduledStart>;
   clock: () => number;
   timers?: Timers;
   /**
@@ -42,6 +43,9 @@ export interface SchedulerOptions {
   /** Told what happened (armed, started, skipped), for the log. */
   log?: (event: SchedulerEvent) => void;
 }
+
+/** What starting a scheduled run came to. */
+export type ScheduledStart = { done: Promise<unknown> } | { refused: string };
 
 export type SchedulerEvent =
   | { kind: 'armed'; campaignId: string; at: number }
@@ -103,8 +107,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
     if (!options.claim) return begin(id, at);
     options.claim(id, at).then(
       (mine) => (mine ? begin(id, at) : skip(id, at, 'another server started this scheduled run')),
-      (error: unknown) =>
-        skip(id, at, `the run could not be claimed: ${error instanceof Error ? error.message : error}`),
+      (error: unknown) => skip(id, at, `the run could not be claimed: ${errorMessage(error)}`),
     );
   };
 
@@ -117,9 +120,7 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
 
   const begin = (id: string, at: number) => {
     if (stopped || !find(id)) return;
-    const done = options.start(id, at);
-    if (!done) return skip(id, at, 'a run of this campaign is in progress');
-    log({ kind: 'started', campaignId: id, at });
+    // Running from the ask: a reload while the start is answered arms nothing for the campaign.
     running.add(id);
     const after = () => {
       running.delete(id);
@@ -127,7 +128,18 @@ export function startScheduler(options: SchedulerOptions): Scheduler {
       const campaign = find(id);
       if (campaign) arm(campaign);
     };
-    done.then(after, after);
+    const refused = (reason: string) => {
+      running.delete(id);
+      skip(id, at, reason);
+    };
+    options.start(id, at).then(
+      (started) => {
+        if ('refused' in started) return refused(started.refused);
+        log({ kind: 'started', campaignId: id, at });
+        started.done.then(after, after);
+      },
+      (error: unknown) => refused(`the run could not start: ${errorMessage(error)}`),
+    );
   };
 
   const clear = () => {

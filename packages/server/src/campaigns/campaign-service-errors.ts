@@ -5,7 +5,9 @@ import type { CampaignRunErrorCode } from './campaign-run-errors.js';
 /** Codes the campaign service adds to the runner's. */
 export const campaignServiceErrors = {
   CAMPAIGN_RUN_ACTIVE:
-    'The campaign already has a run in progress (at most one per campaign); the message names it. Watch it or wait.',
+    'The campaign already has a run in progress (at most one per campaign: on this server, or a real run on another server sharing the Redis stores); the message names it. Watch it or wait.',
+  CAMPAIGN_LEASE_UNAVAILABLE:
+    'Servers sharing Redis stores hold a lease per campaign while a real run goes, and Redis did not answer when this run asked for it, so the run did not start (two runs of one campaign would be worse than none). Try again once Redis answers.',
 } as const;
 export type CampaignServiceErrorCode = keyof typeof campaignServiceErrors;
 
@@ -17,5 +19,6 @@ export const campaignErrorStatus = {
   CAMPAIGN_NO_CHANNEL: 409,
   CAMPAIGN_RESUME_REFUSED: 409,
   CAMPAIGN_RULES_CHANGED: 409,
+  CAMPAIGN_LEASE_UNAVAILABLE: 503,
 } as const satisfies Partial<Record<CampaignServiceErrorCode | CampaignRunErrorCode, number>>;
 export type CampaignErrorCode = keyof typeof campaignErrorStatus;

@@ -1,6 +1,6 @@
 // The server's registry of campaign runs: starts runs on the runtime's stores (one live run per campaign), keeps and
 // fans out their progress, reads finished runs back from the runs directory, and schedules campaigns at their times.
-import type { CompiledCampaign } from '@arbiter/engine';
+import { type CompiledCampaign, errorMessage } from '@arbiter/engine';
 import type { Runtime } from '../runtime/runtime.js';
 import { CampaignRunError } from './campaign-run-errors.js';
 import { liveBrief, liveView, type RunView, storedBrief, storedView } from './campaign-run-views.js';
@@ -8,6 +8,8 @@ import { startCampaignRun } from './campaign-runner.js';
 import { type Scheduler, startScheduler, type Timers } from './campaign-scheduler.js';
 import type { CampaignErrorCode } from './campaign-service-errors.js';
 import { type CampaignSummary, campaignSummary } from './campaign-summary.js';
+import { newRunId } from './checkpoint.js';
+import type { CampaignLeases } from './run-lease.js';
 import { listRuns, readRun } from './run-store.js';
 import type {
   CampaignRun,
@@ -35,6 +37,7 @@ export type CampaignRuntime = Pick<
   | 'audit'
   | 'onClose'
   | 'claimOnce'
+  | 'campaignLeases'
 >;
 
 /** How long a claim on a scheduled run's time is kept (servers' clocks and start-ups differ by far less). */
@@ -85,8 +88,11 @@ export interface CampaignService {
   readonly runsDir: string;
   /** Every campaign of the running config with its next scheduled start and its live and last runs. */
   list(): Promise<CampaignSummary[]>;
-  /** Starts a run; refused when the campaign is unknown, already has a live run, or lacks its channel. */
-  start(campaignId: string, request?: StartRequest): StartResult;
+  /**
+   * Starts a run; refused when the campaign is unknown, already has a live run (on this server, or a real run on
+   * another server sharing the Redis stores), or lacks its channel. Rejects once the service is closed.
+   */
+  start(campaignId: string, request?: StartRequest): Promise<StartResult>;
   /** Cancels a live run (it stops after the chunks in flight; its checkpoint lets it resume); false if not live. */
   cancel(runId: string): boolean;
   /** A live run's progress, or a stored run's report (or last checkpoint); undefined when there is none. */
@@ -104,6 +110,8 @@ export interface CampaignService {
 
 interface LiveRun {
   run: CampaignRun;
+  /** The lease renewal of a real run on shared stores. */
+  renewal?: ReturnType<typeof setInterval>;
   startedAt: string;
   latest: RunProgress | undefined;
   listeners: Set<RunListener>;
@@ -131,13 +139,15 @@ export function createCampaignService(runtime: CampaignRuntime, options: Campaig
   const start = options.start ?? startCampaignRun;
   const liveByRun = new Map<string, LiveRun>();
   const liveByCampaign = new Map<string, LiveRun>();
+  /** Campaigns whose start waits for their lease: a second start meanwhile is refused as if the run were live. */
+  const starting = new Set<string>();
   const recent = new Map<string, RunReport>();
   let closed = false;
 
   const campaigns = (): readonly CompiledCampaign[] => runtime.config.current().campaigns;
   const find = (id: string) => campaigns().find((c) => c.id === id);
 
-  function startRun(campaignId: string, request: StartRequest = {}): StartResult {
+  async function startRun(campaignId: string, request: StartRequest = {}): Promise<StartResult> {
     const campaign = find(campaignId);
     if (!campaign) {
       const known = campaigns().map((c) => c.id);
@@ -157,7 +167,18 @@ export function createCampaignService(runtime: CampaignRuntime, options: Campaig
         runId: active.run.runId,
       };
     }
+    if (starting.has(campaignId)) {
+      return { ok: false, code: 'CAMPAIGN_RUN_ACTIVE', message: `campaign ${campaignId} has a run starting` };
+    }
     const dryRun = request.dryRun ?? false;
+    const runId = request.resume ?? request.runId ?? newRunId(clock());
+    // A real run on shared stores holds the campaign's lease while it goes: no other server starts one meanwhile.
+    // A dry run sends nothing and takes none.
+    const leases = dryRun ? undefined : runtime.campaignLeases;
+    if (leases) {
+      const refused = await holdLease(leases, campaignId, runId);
+      if (refused) return refused;
+    }
     // Made before the runner starts: it tells its first progress from inside startCampaignRun.
     const live: Omit<LiveRun, 'run'> = {
       startedAt: new Date(clock()).toISOString(),
@@ -185,15 +206,16 @@ export function createCampaignService(runtime: CampaignRuntime, options: Campaig
           dryRun,
           runsDir,
           onProgress,
+          runId,
           ...(request.resume === undefined ? {} : { resume: request.resume }),
           ...(request.now === undefined ? {} : { now: request.now }),
-          ...(request.runId === undefined ? {} : { runId: request.runId }),
           ...(request.source === undefined ? {} : { source: request.source }),
           ...(options.workers === undefined ? {} : { workers: options.workers }),
           ...(options.chunkSize === undefined ? {} : { chunkSize: options.chunkSize }),
         },
       );
     } catch (error) {
+      if (leases) releaseLease(leases, campaignId, runId);
       if (
         error instanceof CampaignRunError &&
         (error.code === 'CAMPAIGN_NOT_FOUND' || error.code === 'CAMPAIGN_NO_CHANNEL')
@@ -205,6 +227,7 @@ export function createCampaignService(runtime: CampaignRuntime, options: Campaig
     const entry: LiveRun = Object.assign(live, { run });
     liveByRun.set(run.runId, entry);
     liveByCampaign.set(campaignId, entry);
+    if (leases) entry.renewal = renewLease(leases, campaignId, runId, run);
     const by = request.by ?? 'unknown';
     if (!dryRun) {
       runtime.audit.record({
@@ -215,6 +238,10 @@ export function createCampaignService(runtime: CampaignRuntime, options: Campaig
     }
     runtime.logger.info({ campaignId, runId: run.runId, dryRun, by }, 'campaign run started');
     const done = run.done.then((report) => {
+      if (leases) {
+        clearInterval(entry.renewal);
+        releaseLease(leases, campaignId, runId);
+      }
       liveByRun.delete(run.runId);
       if (liveByCampaign.get(campaignId) === entry) liveByCampaign.delete(campaignId);
       if (!(request.resume && REFUSALS.has(report.errorCode ?? ''))) {
@@ -232,6 +259,75 @@ export function createCampaignService(runtime: CampaignRuntime, options: Campaig
     return { ok: true, runId: run.runId, campaignId, dryRun, done };
   }
 
+  /** Takes the campaign's lease for the run; a refusal when another run holds it or the store cannot answer. */
+  async function holdLease(
+    leases: CampaignLeases,
+    campaignId: string,
+    runId: string,
+  ): Promise<Extract<StartResult, { ok: false }> | undefined> {
+    starting.add(campaignId);
+    try {
+      const answer = await leases.hold(campaignId, runId);
+      if (!answer.held) {
+        return {
+          ok: false,
+          code: 'CAMPAIGN_RUN_ACTIVE',
+          message: `campaign ${campaignId} has a run in progress on another server: ${answer.runId}`,
+          runId: answer.runId,
+        };
+      }
+    } catch (error) {
+      return {
+        ok: false,
+        code: 'CAMPAIGN_LEASE_UNAVAILABLE',
+        message: `the campaign's run lease could not be taken, so the run did not start: ${errorMessage(error)}`,
+      };
+    } finally {
+      starting.delete(campaignId);
+    }
+    if (closed) {
+      releaseLease(leases, campaignId, runId);
+      throw new Error('the campaign service is closed');
+    }
+    return undefined;
+  }
+
+  /**
+   * Renews a live run's hold every third of the lease's time to live. A hold found taken by another run (this
+   * server could not renew for longer than the time to live) cancels this run: its checkpoint stays, and two runs
+   * of one campaign would be worse than one stopped. A renewal the store cannot answer is logged and tried again.
+   */
+  function renewLease(leases: CampaignLeases, campaignId: string, runId: string, run: CampaignRun) {
+    const fields = { campaignId, runId };
+    const timer = setInterval(
+      () => {
+        leases.hold(campaignId, runId).then(
+          (answer) => {
+            if (answer.held) return;
+            clearInterval(timer);
+            runtime.logger.error(
+              { ...fields, other: answer.runId },
+              `campaign run cancelled: its lease was lost to run ${answer.runId}`,
+            );
+            run.cancel();
+          },
+          (error: unknown) =>
+            runtime.logger.warn({ ...fields, err: errorMessage(error) }, 'campaign lease not renewed'),
+        );
+      },
+      Math.max(1, Math.floor(leases.ttlMs / 3)),
+    );
+    timer.unref();
+    return timer;
+  }
+
+  /** Lets go of the lease; one the store cannot release lapses after its time to live. */
+  function releaseLease(leases: CampaignLeases, campaignId: string, runId: string): void {
+    leases.release(campaignId, runId).catch((error: unknown) => {
+      runtime.logger.warn({ campaignId, runId, err: errorMessage(error) }, 'campaign lease not released');
+    });
+  }
+
   const { claimOnce } = runtime;
   const scheduler: Scheduler | undefined = options.schedule
     ? startScheduler({
@@ -243,9 +339,9 @@ export function createCampaignService(runtime: CampaignRuntime, options: Campaig
           claim: (id: string, at: number) =>
             claimOnce(`campaign-schedule:${id}:${new Date(at).toISOString()}`, SCHEDULE_CLAIM_MS),
         }),
-        start: (id) => {
-          const started = startRun(id, { by: 'scheduler' });
-          return started.ok ? started.done : undefined;
+        start: async (id) => {
+          const started = await startRun(id, { by: 'scheduler' });
+          return started.ok ? { done: started.done } : { refused: started.message };
         },
         // Arming is not logged: it happens at start-up, before the app's logger is in place (the banner says it).
         log: (event) => {
@@ -301,7 +397,7 @@ export function createCampaignService(runtime: CampaignRuntime, options: Campaig
         });
       });
     },
-    start: (campaignId, request) => {
+    async start(campaignId, request) {
       if (closed) throw new Error('the campaign service is closed');
       return startRun(campaignId, request);
     },

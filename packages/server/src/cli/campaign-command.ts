@@ -90,7 +90,7 @@ async function run(runtime: Runtime, campaignId: string, options: CampaignRunCom
     runsDir: shared ? join(options.runs, `${hostname()}-${process.pid}`) : options.runs,
     ...(options.workers === undefined ? {} : { workers: options.workers }),
   });
-  const started = service.start(campaignId, {
+  const started = await service.start(campaignId, {
     dryRun: options.dryRun ?? false,
     ...(options.resume === undefined ? {} : { resume: options.resume }),
     ...(shared ? { runId: shared.runId, now: shared.now, source: shared.source } : {}),

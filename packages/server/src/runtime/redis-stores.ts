@@ -4,6 +4,8 @@
 import { hostname } from 'node:os';
 import type { ContactHistory, DebounceStore, DecisionLog, EventDedupe, ProfileStore } from '@arbiter/engine';
 import type { Redis } from 'ioredis';
+import type { CampaignLeases } from '../campaigns/run-lease.js';
+import { RedisCampaignLeases } from '../redis/campaign-leases.js';
 import { RedisContactHistory } from '../redis/contact-history.js';
 import { RedisDecisionLog } from '../redis/decision-log.js';
 import { RedisDebounceStore, RedisEventDedupe } from '../redis/event-dedupe.js';
@@ -21,6 +23,8 @@ export interface RuntimeStores {
    * Scheduled campaign runs use it so that servers sharing the stores start each one once.
    */
   claimOnce?(key: string, ttlMs: number): Promise<boolean>;
+  /** One live run per campaign across the servers on this Redis (a lease each real run holds while it goes). */
+  campaignLeases?: CampaignLeases;
   /** Writes buffered outcomes, decisions and profiles, then disconnects. */
   close(): Promise<void>;
 }
@@ -73,6 +77,7 @@ export async function redisStores(options: RedisStoresOptions): Promise<RuntimeS
         Math.max(1, Math.ceil(ttlMs)),
         'NX',
       )) === 'OK',
+    campaignLeases: new RedisCampaignLeases({ redis, keyPrefix }),
     async close() {
       // What Redis cannot take now is reported by the stores (dropped and counted), never waited on forever.
       await Promise.allSettled([history.flush(), decisionLog.flush()]);

@@ -22,6 +22,7 @@ import {
 } from '@arbiter/engine';
 import { AuditLog } from '../admin/audit-log.js';
 import { auditConfigChanges } from '../admin/config-audit.js';
+import type { CampaignLeases } from '../campaigns/run-lease.js';
 import { type ConfigManager, createConfigManager } from '../config-manager/config-manager.js';
 import { type LogStream, maskingStream } from '../http/logging.js';
 import { createMetrics, type Metrics } from '../metrics/metrics.js';
@@ -97,6 +98,8 @@ export interface Runtime {
    * Undefined on the in-memory stores: one process, nothing to share.
    */
   readonly claimOnce?: (key: string, ttlMs: number) => Promise<boolean>;
+  /** One live run per campaign across the servers sharing the Redis stores; undefined on the in-memory stores. */
+  readonly campaignLeases?: CampaignLeases;
   /** Runs `task` first when the runtime closes (e.g. cancel campaign runs before the stores go). */
   onClose(task: () => Promise<void> | void): void;
   /** Stops the trigger runners, flushes buffered outcomes, decisions and profile writes, closes the stores. */
@@ -158,6 +161,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     history: stores.history,
     decisionLog: stores.decisionLog,
     ...(redis?.claimOnce ? { claimOnce: redis.claimOnce } : {}),
+    ...(redis?.campaignLeases ? { campaignLeases: redis.campaignLeases } : {}),
     recent: new RecentDecisions(options.recent),
     events,
     clock,

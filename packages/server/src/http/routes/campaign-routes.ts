@@ -73,7 +73,8 @@ export const campaignRoutes: FastifyPluginAsync<CampaignRouteOptions> = async (f
         summary: 'Start a run of a campaign (202 with its id); a dry run decides and writes results, sends nothing',
         description:
           'A dry run (`dryRun: true`) needs the analyst role; a real run needs admin and is audited. At most one ' +
-          'run per campaign at a time (409 CAMPAIGN_RUN_ACTIVE). Follow it at `links.self` or `links.events`.',
+          'run per campaign at a time (409 CAMPAIGN_RUN_ACTIVE), across the servers sharing Redis stores too (503 ' +
+          'CAMPAIGN_LEASE_UNAVAILABLE when Redis cannot say). Follow it at `links.self` or `links.events`.',
         tags: ['campaigns'],
         params: CampaignParamsSchema,
         body: StartRunBodySchema,
@@ -81,6 +82,7 @@ export const campaignRoutes: FastifyPluginAsync<CampaignRouteOptions> = async (f
           202: RunStartedSchema,
           404: ErrorBodySchema,
           409: ErrorBodySchema,
+          503: ErrorBodySchema,
           ...authErrorResponses,
         },
       },
@@ -99,7 +101,7 @@ export const campaignRoutes: FastifyPluginAsync<CampaignRouteOptions> = async (f
           },
         });
       }
-      const started = campaigns.start(id, { dryRun, by: callerLabel(caller) });
+      const started = await campaigns.start(id, { dryRun, by: callerLabel(caller) });
       if (!started.ok) {
         const { code, message, field } = started;
         return reply
