@@ -16,6 +16,7 @@ import {
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ActionCatalog, IngestAnswer, SubscriberView } from '../src/handlers/index.js';
+import { campaignErrorStatus } from '../src/campaigns/campaign-service-errors.js';
 import { errorStatus } from '../src/http/errors.js';
 import { type RunningServer, startServer } from '../src/serve.js';
 import { streamErrorStatus } from '../src/ws/stream-errors.js';
@@ -172,7 +173,7 @@ describe('a revoked key', () => {
 
 describe('the SDK keeps in step with the server', () => {
   it('knows every code the server answers with, at the same status', () => {
-    const server = { ...errorStatus, ...streamErrorStatus } as Record<string, number>;
+    const server = { ...errorStatus, ...streamErrorStatus, ...campaignErrorStatus } as Record<string, number>;
     const sdk = serverErrorCodes as Record<string, number>;
     const missing = Object.entries(server).filter(([code, status]) => sdk[code] !== status);
     expect(missing).toEqual([]);
