@@ -64,6 +64,7 @@ export {
   type ContactRecord,
   firstCapReached,
   InMemoryContactHistory,
+  ONCE_PER_DECISION,
   type Outcome,
   type ReserveResult,
 } from './policy/index.js';

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import {
   type ContactRecord,
+  campaignDecisionId,
   createEngine,
   InMemoryContactHistory,
   InMemoryDecisionLog,
@@ -213,6 +214,41 @@ describe('campaign run: sending', () => {
       expect(real.load(id)).toHaveLength(1);
     }
     expect(report.counts.byReason.CAP_REACHED_AT_SEND).toBe(raced.length);
+  });
+
+  it('sends nothing twice when another process of the run reserved the contact first (ONCE_PER_DECISION)', async () => {
+    // A consumer frozen past its entry's claim time wakes to a chunk another process has taken over: it decided
+    // before that process's reservations landed (its reads saw none), and now reserves the same contacts.
+    const real = new InMemoryContactHistory({ horizonMs: rules.config.policy.horizonMs });
+    const stale = { load: () => [], record: (r: ContactRecord) => real.record(r), reserve: real.reserve.bind(real) };
+    const deps = memoryDeps(rules, COUNT, { history: stale });
+    const runId = '20261123T090000Z-frzn';
+    const probe = await run(memoryDeps(rules, COUNT), { campaignId: 'sms-all', dryRun: true });
+    const taken = probe.lines.filter((l) => l.status === 'sent').slice(0, 10);
+    expect(taken).toHaveLength(10);
+    for (const line of taken) {
+      for (const action of line.actions!) {
+        real.record({
+          at: NOW,
+          subscriberId: line.subscriberId,
+          decisionId: campaignDecisionId('sms-all', runId, line.subscriberId),
+          actionId: action.actionId,
+          issue: action.issue,
+          group: action.group,
+          channel: 'sms',
+          outcome: 'impression',
+          mandatory: action.mandatory,
+        });
+      }
+    }
+    const { lines } = await run(deps, { campaignId: 'sms-all', runId });
+    const byId = new Map(lines.map((l) => [l.subscriberId, l]));
+    for (const line of taken) {
+      expect(byId.get(line.subscriberId)).toMatchObject({ status: 'dropped', reason: 'CAP_REACHED_AT_SEND' });
+      expect(byId.get(line.subscriberId)?.detail).toContain('ONCE_PER_DECISION');
+      expect(real.load(line.subscriberId)).toHaveLength(line.actions!.length);
+    }
+    expect(sentIds(lines).length).toBeGreaterThan(100);
   });
 
   it('sends nothing when the contact history fails at the reservation: CONTACT_HISTORY_UNAVAILABLE', async () => {

@@ -128,6 +128,28 @@ describe('per-campaign caps in Redis', () => {
   });
 });
 
+describe('two processes of one run reserving the same contacts at once', () => {
+  it('reserve each subscriber once in all: the other process is refused ONCE_PER_DECISION, so nothing goes twice', async () => {
+    // A consumer frozen past its entry's claim time wakes to a chunk another process took over: both decide the same
+    // subscribers for the same run (one decision id each) and reserve their contacts at about the same time.
+    const [woke, tookOver] = [store(), store()];
+    // A campaign without caps of its own, and a policy with room: only the once-per-decision rule can refuse.
+    const subs = Array.from({ length: 40 }, () => nextSubscriber());
+    const answers = await Promise.all(
+      subs.flatMap((sub) => {
+        const record = contact({ subscriberId: sub, at: NOW, decisionId: campaignDecisionId('fiber', 'run-9', sub) });
+        return [woke.reserve(record, [], NOW), tookOver.reserve({ ...record }, [], NOW)];
+      }),
+    );
+    for (let i = 0; i < subs.length; i++) {
+      const pair = [answers[2 * i]!, answers[2 * i + 1]!];
+      expect(pair.filter((a) => a.ok)).toHaveLength(1);
+      expect(pair.find((a) => !a.ok)).toEqual({ ok: false, cap: 'ONCE_PER_DECISION', count: 1, limit: 1 });
+      expect(await woke.load(subs[i]!)).toHaveLength(1);
+    }
+  });
+});
+
 describe('the Lua script agrees with the engine on decisionPrefix', () => {
   let seed = 7;
   const random = () => {

@@ -144,7 +144,9 @@ describe('RedisContactHistory: reserve', () => {
     }
     const caps = policy.capsFor(candidateOf('roam-2gb'), 'sms');
     const ok = [];
-    for (let i = 0; i < 4; i++) ok.push((await history.reserve(contact({ subscriberId: sub }), caps, NOW)).ok);
+    for (let i = 0; i < 4; i++) {
+      ok.push((await history.reserve(contact({ subscriberId: sub, decisionId: `dec-${i}` }), caps, NOW)).ok);
+    }
     expect(ok).toEqual([true, true, true, false]);
     expect(await history.load(sub)).toHaveLength(13);
   });
@@ -171,6 +173,32 @@ describe('RedisContactHistory: reserve', () => {
     const closed: CapSpec = { ...config.policy.capsFor(candidateOf('roam-2gb'), 'sms')[1]!, max: 0 };
     expect(await history.reserve(contact({ subscriberId: sub }), [closed], NOW)).toMatchObject({ ok: false, count: 0 });
     expect(await history.reserve(contact({ subscriberId: sub }), [], NOW)).toEqual({ ok: true });
+  });
+
+  it("refuses another writer's second reservation of one decision's contact with one action, as in memory", async () => {
+    const [mine, theirs] = [store(), store()];
+    const sub = nextSubscriber();
+    const caps = config.policy.capsFor(candidateOf('roam-2gb'), 'sms');
+    const sent = contact({ subscriberId: sub, at: NOW, decisionId: `cmp:topups-sms:run-1:${sub}` });
+    const once = { ok: false, cap: 'ONCE_PER_DECISION', count: 1, limit: 1 };
+    expect(await mine.reserve(sent, [], NOW)).toEqual({ ok: true });
+    // Another process (a consumer that woke to a chunk already taken over) reserving the same contact, caps or not.
+    expect(await theirs.reserve({ ...sent }, [], NOW)).toEqual(once);
+    expect(await theirs.reserve({ ...sent }, caps, NOW)).toEqual(once);
+    expect(await mine.reserve({ ...sent }, [], NOW)).toEqual(once);
+    // Another action, decision, outcome or time is its own contact.
+    expect((await theirs.reserve({ ...sent, actionId: 'topup-1gb' }, [], NOW)).ok).toBe(true);
+    expect((await theirs.reserve({ ...sent, decisionId: `cmp:topups-sms:run-2:${sub}` }, [], NOW)).ok).toBe(true);
+    expect((await theirs.reserve({ ...sent, outcome: 'accept' }, [], NOW)).ok).toBe(true);
+    expect((await theirs.reserve({ ...sent, at: NOW + 1 }, [], NOW)).ok).toBe(true);
+    expect(await mine.load(sub)).toHaveLength(5);
+    // The in-memory store gives the same answers.
+    const memory = new InMemoryContactHistory();
+    expect(memory.reserve(sent, [], NOW)).toEqual({ ok: true });
+    expect(memory.reserve({ ...sent }, caps, NOW)).toEqual(once);
+    // A plain record is never refused: equal records each count, as before.
+    await theirs.record({ ...sent });
+    expect(await mine.load(sub)).toHaveLength(6);
   });
 });
 

@@ -15,8 +15,8 @@ import {
 } from '@arbiter/sdk';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import WebSocket from 'ws';
-import type { ActionCatalog, IngestAnswer, SubscriberView } from '../src/handlers/index.js';
 import { campaignErrorStatus } from '../src/campaigns/campaign-service-errors.js';
+import type { ActionCatalog, IngestAnswer, SubscriberView } from '../src/handlers/index.js';
 import { errorStatus } from '../src/http/errors.js';
 import { type RunningServer, startServer } from '../src/serve.js';
 import { streamErrorStatus } from '../src/ws/stream-errors.js';

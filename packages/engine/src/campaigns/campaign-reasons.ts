@@ -14,6 +14,6 @@ export const campaignDropReasons = {
   DECISION_ERROR: 'The decision failed; the detail carries the decision error code and message.',
   VOLUME_LIMIT: 'Decided, but the run had already reached the campaign volumeLimit (set by the runner).',
   CAP_REACHED_AT_SEND:
-    'Decided, but a concurrent contact spent a cap between the decision and the reservation (set by the runner).',
+    'Decided, but a concurrent contact spent a cap between the decision and the reservation, or another process of the run reserved the same contact first (ONCE_PER_DECISION; set by the runner).',
   DELIVERY_FAILED: 'The channel refused the message; the contact stays recorded, fail closed (set by the runner).',
 } as const satisfies Record<CampaignDropReason, string>;

@@ -47,6 +47,32 @@ export type ReserveResult = { ok: true } | { ok: false; cap: string; count: numb
 
 export const RESERVED: ReserveResult = Object.freeze({ ok: true });
 
+/**
+ * The cap id of a second reservation of one decision's contact with one action: a decision's action is contacted
+ * once, whoever asks. Another writer's record of the same decision, action and outcome at the same time refuses it
+ * (a retry of the same write is not refused). A campaign process frozen past its entry's claim time, waking to a
+ * chunk another process took over, meets it instead of sending the same contact again.
+ */
+export const ONCE_PER_DECISION = 'ONCE_PER_DECISION';
+
+/** The refusal when `records` already hold `record`'s contact (same time, decision, action and outcome). */
+export function reservedBefore(
+  records: readonly { at: number; decisionId: string; actionId: string; outcome: string }[],
+  record: { at: number; decisionId: string; actionId: string; outcome: string },
+): Extract<ReserveResult, { ok: false }> | undefined {
+  for (const r of records) {
+    if (
+      r.at === record.at &&
+      r.decisionId === record.decisionId &&
+      r.actionId === record.actionId &&
+      r.outcome === record.outcome
+    ) {
+      return { ok: false, cap: ONCE_PER_DECISION, count: 1, limit: 1 };
+    }
+  }
+  return undefined;
+}
+
 /** A rule compiled once per channel, waiting for a candidate's key. */
 interface SpecTemplate {
   readonly rule: CompiledCap | CompiledCooldown;

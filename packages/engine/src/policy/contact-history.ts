@@ -1,5 +1,5 @@
 // The contact history contract (what was shown or sent, and its outcome) and its in-memory store.
-import { type CapSpec, firstCapReached, RESERVED, type ReserveResult } from './cap-spec.js';
+import { type CapSpec, firstCapReached, RESERVED, type ReserveResult, reservedBefore } from './cap-spec.js';
 
 export type Outcome = 'impression' | 'click' | 'accept' | 'reject' | 'convert';
 
@@ -25,6 +25,7 @@ export interface ContactHistory {
   /**
    * Checks every limit (`policy.capsFor(candidate, channel)`) against the stored records at `now` and, only when all
    * pass, records the contact, as one atomic step: two callers can never both take the last contact of a cap.
+   * A contact already recorded for the same decision, action, outcome and time is refused as `ONCE_PER_DECISION`.
    * Rejects (fails closed) when the store cannot answer. Optional: stores without it cannot back outbound sends
    * shared between processes.
    */
@@ -87,7 +88,8 @@ export class InMemoryContactHistory implements ContactHistory {
 
   /** Records the contact unless a limit is used up; atomic because one process runs it to the end. */
   reserve(record: ContactRecord, caps: readonly CapSpec[], now: number): ReserveResult {
-    const refused = firstCapReached(this.load(record.subscriberId), caps, now);
+    const records = this.load(record.subscriberId);
+    const refused = reservedBefore(records, record) ?? firstCapReached(records, caps, now);
     if (refused !== undefined) return refused;
     this.record(record);
     return RESERVED;

@@ -1,5 +1,12 @@
 // Public API of the contact policy: config schema and checks, compiled policy, verdicts, reasons, contact history.
-export { type CapFilter, type CapSpec, firstCapReached, type ReserveResult } from './cap-spec.js';
+export {
+  type CapFilter,
+  type CapSpec,
+  firstCapReached,
+  ONCE_PER_DECISION,
+  type ReserveResult,
+  reservedBefore,
+} from './cap-spec.js';
 export { checkContactPolicy } from './check-contact-policy.js';
 export {
   type ConfigProblem,

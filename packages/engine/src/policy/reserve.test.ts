@@ -1,6 +1,6 @@
 // Caps as data (capsFor) and the atomic check-and-reserve of the in-memory contact history.
 import { describe, expect, it } from 'vitest';
-import { firstCapReached } from './cap-spec.js';
+import { firstCapReached, ONCE_PER_DECISION } from './cap-spec.js';
 import { type ContactRecord, InMemoryContactHistory, type Outcome } from './contact-history.js';
 import { begin, candidate, contact, DAY, demoPolicy, HOUR, MINUTE, NOW } from './test-fixtures.js';
 
@@ -113,6 +113,23 @@ describe('InMemoryContactHistory.reserve', () => {
     const history = new InMemoryContactHistory();
     expect(history.reserve(contact(), [], NOW)).toEqual({ ok: true });
     expect(history.load('SUB-00000001')).toHaveLength(1);
+  });
+
+  it("refuses a second reservation of one decision's contact with one action (ONCE_PER_DECISION), caps or not", () => {
+    const history = new InMemoryContactHistory();
+    const sent = contact({ at: NOW, decisionId: 'cmp:topups-sms:run-1:SUB-00000001' });
+    expect(history.reserve(sent, [], NOW)).toEqual({ ok: true });
+    expect(history.reserve({ ...sent }, [], NOW)).toEqual({ ok: false, cap: ONCE_PER_DECISION, count: 1, limit: 1 });
+    expect(history.reserve({ ...sent }, caps, NOW)).toEqual({ ok: false, cap: ONCE_PER_DECISION, count: 1, limit: 1 });
+    // Another action of the decision, another decision, another outcome or time: each its own contact.
+    expect(history.reserve({ ...sent, actionId: 'data-topup-1gb' }, [], NOW).ok).toBe(true);
+    expect(history.reserve({ ...sent, decisionId: 'cmp:topups-sms:run-2:SUB-00000001' }, [], NOW).ok).toBe(true);
+    expect(history.reserve({ ...sent, outcome: 'accept' }, [], NOW).ok).toBe(true);
+    expect(history.reserve({ ...sent, at: NOW + 1 }, [], NOW).ok).toBe(true);
+    expect(history.load('SUB-00000001')).toHaveLength(5);
+    // A plain record is not a reservation: it is never refused.
+    history.record({ ...sent });
+    expect(history.load('SUB-00000001')).toHaveLength(6);
   });
 });
 

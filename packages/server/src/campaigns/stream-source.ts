@@ -24,9 +24,9 @@
 // Exactly once: every id is on the stream once, and each entry is delivered to one consumer at a time. An entry is
 // delivered again only when its consumer died (or stalled past `claimIdleMs`) before committing; subscribers of it
 // whose contact was reserved then come back `already-sent` from the campaign decider (decision ids are stable per
-// run), so nothing is sent twice. The one gap: a consumer stalled past `claimIdleMs` that wakes up and decides the
-// same chunk at the same moment as its successor; the contact reservation does not refuse a second record with the
-// same decision id.
+// run), so nothing is reserved twice. A consumer stalled past `claimIdleMs` that wakes up and decides the same chunk
+// at the same moment as its successor is refused the second reservation (`ONCE_PER_DECISION`); one that had reserved
+// before it stalled sends what its successor, finding it `already-sent`, sends too: the same idempotency key.
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { RunCounts, VolumeLedger, WorkChunk, WorkSource } from './run-types.js';

@@ -20,6 +20,7 @@ type RecordContact = (
   maxRecords: string,
   ttlMs: string,
   caps: string,
+  reservation: '0' | '1',
 ) => Promise<[number, string?, number?, number?]>;
 
 export interface RedisContactHistoryOptions {
@@ -163,6 +164,7 @@ export class RedisContactHistory implements ContactHistory {
       this.#pending(record),
       JSON.stringify(caps),
       now,
+      '1',
     );
     return ok === 1 ? { ok: true } : { ok: false, cap: String(cap), count: Number(count), limit: Number(limit) };
   }
@@ -202,7 +204,13 @@ export class RedisContactHistory implements ContactHistory {
     return { subscriberId, at, key: this.#key(subscriberId), member: encodeContact(record, this.#uid()) };
   }
 
-  #recordContact(client: Redis | ChainableCommander, pending: PendingContact, caps: string, now: number) {
+  #recordContact(
+    client: Redis | ChainableCommander,
+    pending: PendingContact,
+    caps: string,
+    now: number,
+    reservation: '0' | '1' = '0',
+  ) {
     const command = (client as unknown as Record<typeof COMMAND, RecordContact>)[COMMAND];
     return command.call(
       client,
@@ -214,6 +222,7 @@ export class RedisContactHistory implements ContactHistory {
       this.#maxRecords,
       this.#ttlMs,
       caps,
+      reservation,
     );
   }
 

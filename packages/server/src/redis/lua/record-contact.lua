@@ -11,6 +11,8 @@
 -- ARGV[6]  the key's TTL in ms, renewed on every write
 -- ARGV[7]  the limits: a JSON array of the engine's CapSpec; empty for a plain record. A filter's `decisionPrefix`
 --          (a campaign's caps) counts only records whose decisionId (member[3]) starts with it.
+-- ARGV[8]  "1" for a reservation: another writer's record of the same decision, action and outcome at the same time
+--          refuses it (ONCE_PER_DECISION); a plain record ("0") is not checked
 -- Returns {1} when recorded (or already there), {0, capId, count, max} when a limit refused.
 local key = KEYS[1]
 local member = ARGV[1]
@@ -26,6 +28,19 @@ end
 -- A retried write (after a timeout or from the outage buffer) must not count or add twice.
 if redis.call('ZSCORE', key, member) then
   return {1}
+end
+
+-- A decision's action is contacted once, whoever asks: a record of another writer (another uid) with the same
+-- decision, action and outcome refuses a reservation. One decision's records share their time, so only the members
+-- at this score are read.
+if ARGV[8] == '1' then
+  local new = cjson.decode(member)
+  for _, m in ipairs(redis.call('ZRANGEBYSCORE', key, ARGV[2], ARGV[2])) do
+    local r = cjson.decode(m)
+    if r[3] == new[3] and r[4] == new[4] and r[8] == new[8] then
+      return {0, 'ONCE_PER_DECISION', 1, 1}
+    end
+  end
 end
 
 if #caps > 0 then
