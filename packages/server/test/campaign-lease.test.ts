@@ -125,6 +125,20 @@ describe('the campaign service on servers sharing the Redis stores', () => {
     expect(again.ok && again.runId).not.toBe(firstRunId);
   });
 
+  it("a server that closes lets its runs' leases go first: a restarted one starts the campaign at once", async () => {
+    const prefix = freshPrefix();
+    const before = await server(prefix);
+    const runner = fakeRunner(Date.now);
+    const first = await createCampaignService(before, { start: runner.start }).start(CAMPAIGN);
+    expect(first.ok).toBe(true);
+    await before.close(); // cancels the live run, then releases its lease before the stores close
+    expect(first.ok && (await first.done).phase).toBe('cancelled');
+    const after = createCampaignService(await server(prefix), { start: fakeRunner(Date.now).start });
+    const again = await after.start(CAMPAIGN);
+    expect(again.ok).toBe(true);
+    if (again.ok) await after.close();
+  });
+
   it('a run whose lease another run took (renewals failed past its time to live) is cancelled and logged', async () => {
     const prefix = freshPrefix();
     const errors: string[] = [];

@@ -141,6 +141,8 @@ export function createCampaignService(runtime: CampaignRuntime, options: Campaig
   const liveByCampaign = new Map<string, LiveRun>();
   /** Campaigns whose start waits for their lease: a second start meanwhile is refused as if the run were live. */
   const starting = new Set<string>();
+  /** Lease releases under way: closing waits for them, so a restarted server is not refused its own last run. */
+  const releasing = new Set<Promise<void>>();
   const recent = new Map<string, RunReport>();
   let closed = false;
 
@@ -323,9 +325,13 @@ export function createCampaignService(runtime: CampaignRuntime, options: Campaig
 
   /** Lets go of the lease; one the store cannot release lapses after its time to live. */
   function releaseLease(leases: CampaignLeases, campaignId: string, runId: string): void {
-    leases.release(campaignId, runId).catch((error: unknown) => {
-      runtime.logger.warn({ campaignId, runId, err: errorMessage(error) }, 'campaign lease not released');
-    });
+    const release = leases
+      .release(campaignId, runId)
+      .catch((error: unknown) => {
+        runtime.logger.warn({ campaignId, runId, err: errorMessage(error) }, 'campaign lease not released');
+      })
+      .finally(() => releasing.delete(release));
+    releasing.add(release);
   }
 
   const { claimOnce } = runtime;
@@ -366,6 +372,7 @@ export function createCampaignService(runtime: CampaignRuntime, options: Campaig
     const running = [...liveByRun.values()];
     for (const live of running) live.run.cancel();
     await Promise.allSettled(running.map((live) => live.run.done));
+    await Promise.allSettled([...releasing]);
   }
   runtime.onClose(close);
 
