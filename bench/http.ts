@@ -3,7 +3,7 @@
 // the baseline.
 import { type LoadRequest, type LoadResult, runLoad } from './autocannon.js';
 import { type OpenLoopResult, rawRequest, runOpenLoop } from './open-loop.js';
-import { type ServerUnderTest, startServerProcess } from './server-process.js';
+import { processCpuUs, type ServerUnderTest, startBusyServer, startServerProcess } from './server-process.js';
 import type { BenchRatio, BenchResult, BenchRow } from './types.js';
 
 export interface HttpBenchOptions {
@@ -119,10 +119,17 @@ export async function benchHttp(options: HttpBenchOptions = {}): Promise<BenchRe
     const rateText = `${rate.toLocaleString('en-US')}/s offered`;
     const healthSteady = await steady('Fastify', health);
     rows.push(openRow(`GET /health (baseline), Fastify, ${rateText}`, healthSteady));
+    /** The uWS decide route at the steady rate: its p99 and the server's CPU a decision. */
+    let uwsSteady: { p99Us: number; cpuUs: number | undefined } | undefined;
     for (const port of ['uWS', 'Fastify'] as const) {
       await settle();
+      const cpuBefore = processCpuUs(server.pid);
       const measured = await steady(port, decide);
-      rows.push(openRow(`POST /v1/decisions, ${port}, ${rateText}`, measured));
+      const cpuAfter = processCpuUs(server.pid);
+      const cpuUs = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
+      const perDecision = cpuUs === undefined ? undefined : cpuUs / Math.max(1, measured.responses);
+      if (port === 'uWS') uwsSteady = { p99Us: measured.p99Us, cpuUs: perDecision };
+      rows.push(openRow(`POST /v1/decisions, ${port}, ${rateText}`, measured, perDecision));
       ratios.push(
         { name: `${port} decide p99 at ${rateText} (ms)`, value: measured.p99Us / 1_000, target: 10, better: 'lower' },
         {
@@ -133,6 +140,28 @@ export async function benchHttp(options: HttpBenchOptions = {}): Promise<BenchRe
       );
     }
     await settle();
+
+    // A bare uWS server as busy as the decide route was (the same server CPU a request, nothing else): what this
+    // machine does at that load with any server, so the decide route's own share of its latency shows.
+    if (uwsSteady?.cpuUs !== undefined) {
+      const busy = await busyBaseline(uwsSteady.cpuUs, rate, seconds);
+      if (busy) {
+        rows.push(
+          openRow(
+            `a bare uWS server as busy as the decide route (baseline), ${rateText}`,
+            busy.result,
+            busy.cpuPerRequestUs,
+            `burning ${Math.round(busy.busyUs)} us a request`,
+          ),
+        );
+        ratios.push({
+          name: `uWS decide vs a bare server as busy, p99 at ${rateText}`,
+          value: uwsSteady.p99Us / busy.result.p99Us,
+          better: 'lower',
+        });
+      }
+      await settle();
+    }
 
     // Closed loop, one connection: the unloaded latency.
     const healthAlone = await load('Fastify', health, 1);
@@ -181,8 +210,47 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(JSON.stringify(await benchHttp({ seconds: Number(process.argv[2] ?? 10), connections, rate }), null, 2));
 }
 
+/**
+ * The bare busy server at the rate, burning enough to use `cpuPerRequestUs` of CPU a request: first burning half of
+ * it for 3 s, which tells its own CPU a request at about that load (uWS, the kernel, being woken), then burning the
+ * rest. Undefined where the CPU time of a process cannot be read.
+ */
+async function busyBaseline(cpuPerRequestUs: number, rate: number, seconds: number) {
+  const perRequest = async (busyUs: number, s: number) => {
+    const busy = await startBusyServer(busyUs);
+    try {
+      const request = rawRequest(busy.url, { method: 'POST', path: '/v1/decisions', setupRequest: busyBody });
+      await runOpenLoop({ url: busy.url, rate, seconds: 1, connections: OPEN_LOOP_CONNECTIONS, request });
+      const before = processCpuUs(busy.pid);
+      const result = await runOpenLoop({
+        url: busy.url,
+        rate,
+        seconds: s,
+        connections: OPEN_LOOP_CONNECTIONS,
+        request,
+      });
+      const after = processCpuUs(busy.pid);
+      if (before === undefined || after === undefined) return undefined;
+      return { result, cpuPerRequestUs: (after - before) / Math.max(1, result.responses) };
+    } finally {
+      await busy.stop();
+    }
+  };
+  const half = cpuPerRequestUs / 2;
+  const probe = await perRequest(half, 3);
+  if (!probe) return undefined;
+  const busyUs = Math.max(0, cpuPerRequestUs - (probe.cpuPerRequestUs - half));
+  const loaded = await perRequest(busyUs, seconds);
+  return loaded && { busyUs, ...loaded };
+}
+
+/** The busy server reads a body as the decide route does; it is not looked at. */
+function busyBody(request: { body?: string }): { body?: string } {
+  return { ...request, body: '{"subscriberId":"SUB-00000001"}' };
+}
+
 /** An open-loop case: answers a second, latency from when each request fell due, and what was left over. */
-function openRow(name: string, result: OpenLoopResult): BenchRow {
+function openRow(name: string, result: OpenLoopResult, serverCpuUs?: number, more?: string): BenchRow {
   if (result.non2xx + result.errors > result.responses / 100) {
     throw new Error(`${name}: ${result.non2xx} non-2xx answers, ${result.errors} failed connections`);
   }
@@ -193,6 +261,8 @@ function openRow(name: string, result: OpenLoopResult): BenchRow {
   ];
   if (result.unanswered > 0) notes.push(`${result.unanswered} never answered`);
   notes.push(`client ${Math.round(result.clientCpu * 100)}% of a core`);
+  if (serverCpuUs !== undefined) notes.push(`server ${serverCpuUs.toFixed(0)} us CPU a request`);
+  if (more !== undefined) notes.push(more);
   return {
     case: name,
     opsPerSec: result.answeredPerSec,
