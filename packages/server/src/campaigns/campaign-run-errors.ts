@@ -32,8 +32,3 @@ export class CampaignRunError extends Error {
     this.code = code;
   }
 }
-
-/** The message of anything thrown, for a report. */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -1,8 +1,10 @@
 // A campaign run: the coordinator that reads the population in chunks, has worker threads decide them, commits the
 // outcomes in order (reserve, send, write), checkpoints after every chunk, and can be resumed after a crash.
+
 import { join } from 'node:path';
 import type { CampaignOutcome, Channel, CompiledCampaign } from '@arbiter/engine';
-import { CampaignRunError, messageOf } from './campaign-run-errors.js';
+import { errorMessage } from '@arbiter/engine';
+import { CampaignRunError } from './campaign-run-errors.js';
 import { type Checkpoint, newRunId, REPORT_FILE, runDirOf, writeAtomically, writeCheckpoint } from './checkpoint.js';
 import { type CommitContext, commitOutcomes } from './chunk-commit.js';
 import { ReadAhead } from './read-ahead.js';
@@ -134,7 +136,7 @@ class Runner {
   /** The report of a run that ended on a bug of its own (`done` never rejects). */
   crashed(error: unknown): RunReport {
     this.#phase = 'failed';
-    return this.#report('failed', messageOf(error), 'CAMPAIGN_OUTPUT_FAILED');
+    return this.#report('failed', errorMessage(error), 'CAMPAIGN_OUTPUT_FAILED');
   }
 
   #report(phase: RunPhase, error: string | undefined, errorCode: string | undefined): RunReport {
@@ -219,9 +221,13 @@ class Runner {
       });
       source = this.#options.source ?? storeSource(this.#deps.profiles, this.#deps.history, this.#chunkSize());
       const opening = source.open(checkpoint.position).catch((error: unknown) => {
-        throw new CampaignRunError('CAMPAIGN_SOURCE_FAILED', `the population could not be read: ${messageOf(error)}`, {
-          cause: error,
-        });
+        throw new CampaignRunError(
+          'CAMPAIGN_SOURCE_FAILED',
+          `the population could not be read: ${errorMessage(error)}`,
+          {
+            cause: error,
+          },
+        );
       });
       const resumeAt = this.#options.resume === undefined ? undefined : checkpoint.resultsOffset;
       results = await openResultsFile(join(dir, checkpoint.results), this.#format(), resumeAt);
@@ -307,7 +313,7 @@ class Runner {
     } catch (error) {
       throw new CampaignRunError(
         'CAMPAIGN_OUTPUT_FAILED',
-        `writing the results of chunk ${chunk.seq} failed: ${messageOf(error)}`,
+        `writing the results of chunk ${chunk.seq} failed: ${errorMessage(error)}`,
         { cause: error },
       );
     }
@@ -356,7 +362,7 @@ class Runner {
     this.#phase = status;
     this.#waitingUntil = undefined;
     const saved = this.#saved;
-    const error = failure === undefined ? undefined : messageOf(failure);
+    const error = failure === undefined ? undefined : errorMessage(failure);
     const errorCode =
       failure instanceof CampaignRunError ? failure.code : failure === undefined ? undefined : 'CAMPAIGN_OUTPUT_FAILED';
     const report = this.#report(status, error, errorCode);
@@ -369,7 +375,7 @@ class Runner {
         await writeCheckpoint(dir, last);
         await writeAtomically(join(dir, REPORT_FILE), JSON.stringify(report, null, 2));
       } catch (writeError) {
-        report.error = `${report.error ? `${report.error}; ` : ''}the checkpoint could not be saved: ${messageOf(writeError)}`;
+        report.error = `${report.error ? `${report.error}; ` : ''}the checkpoint could not be saved: ${errorMessage(writeError)}`;
       }
     }
     this.#tell(true, report);

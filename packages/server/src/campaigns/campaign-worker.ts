@@ -1,7 +1,8 @@
 // The worker thread of a campaign run: builds the config from the rules directory, checks its version, then decides
 // the chunks the coordinator sends, one at a time.
+
 import { parentPort, workerData } from 'node:worker_threads';
-import { type CampaignOutcome, createCampaignDecider } from '@arbiter/engine';
+import { type CampaignOutcome, createCampaignDecider, errorMessage } from '@arbiter/engine';
 import { loadConfigDir } from '@arbiter/engine/config-files';
 import {
   type ChunkPayload,
@@ -51,6 +52,6 @@ try {
   post({
     type: 'failed',
     code: 'CAMPAIGN_RULES_CHANGED',
-    message: `the rules in ${init.rulesDir} no longer load: ${error instanceof Error ? error.message : String(error)}`,
+    message: `the rules in ${init.rulesDir} no longer load: ${errorMessage(error)}`,
   });
 }

@@ -1,4 +1,5 @@
 // Committing a chunk's outcomes: the volume limit, the contact reserved against every cap, the send, the counts.
+
 import type {
   CampaignAction,
   CampaignOutcome,
@@ -10,6 +11,7 @@ import type {
   DecisionLog,
   ReserveResult,
 } from '@arbiter/engine';
+import { errorMessage } from '@arbiter/engine';
 import { countDrop, countSent } from './report.js';
 import type { ResultLine, RunCounts, VolumeLedger } from './run-types.js';
 import { deliverLines } from './sinks.js';
@@ -186,9 +188,7 @@ function reserveActions(ctx: CommitContext, outcome: CampaignOutcome): Reservati
     else out.refusals.push(`${action.actionId}: cap ${result.cap} at ${result.count} of ${result.limit}`);
   };
   const fail = (action: CampaignAction, error: unknown) => {
-    out.errors.push(
-      `${action.actionId}: contact history unavailable (${error instanceof Error ? error.message : String(error)})`,
-    );
+    out.errors.push(`${action.actionId}: contact history unavailable (${errorMessage(error)})`);
   };
   const from = (start: number): Reservation | Promise<Reservation> => {
     for (let i = start; i < actions.length; i++) {

@@ -1,6 +1,8 @@
 // Reading a run's source ahead of its commits: chunks are read and handed to the deciders while earlier chunks commit.
+
 import type { CampaignOutcome } from '@arbiter/engine';
-import { CampaignRunError, messageOf } from './campaign-run-errors.js';
+import { errorMessage } from '@arbiter/engine';
+import { CampaignRunError } from './campaign-run-errors.js';
 import type { WorkChunk, WorkSource } from './run-types.js';
 import { chunkSize } from './worker-protocol.js';
 
@@ -84,7 +86,7 @@ export class ReadAhead {
       } catch (error) {
         this.#failure = new CampaignRunError(
           'CAMPAIGN_SOURCE_FAILED',
-          `reading the population failed: ${messageOf(error)}`,
+          `reading the population failed: ${errorMessage(error)}`,
           {
             cause: error,
           },

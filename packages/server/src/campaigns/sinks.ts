@@ -1,6 +1,8 @@
 // Where a run's results go: a JSONL or CSV file in the run directory (written a chunk at a time), and the channel.
+
 import { type FileHandle, open, stat, truncate } from 'node:fs/promises';
 import type { CampaignAction, Channel, OutboundMessage, Treatment } from '@arbiter/engine';
+import { errorMessage } from '@arbiter/engine';
 import type { ResultLine } from './run-types.js';
 
 export type ResultsFormat = 'jsonl' | 'csv';
@@ -174,7 +176,7 @@ async function deliverLine(
     if (line.msisdn !== undefined) message.msisdn = line.msisdn;
     const result = await channel.deliver(message).catch((error: unknown) => ({
       ok: false as const,
-      error: error instanceof Error ? error.message : String(error),
+      error: errorMessage(error),
     }));
     if (result.ok) out.delivered.push(action);
     else out.errors.push(`${action.actionId}: ${result.error}`);

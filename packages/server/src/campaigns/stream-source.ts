@@ -27,7 +27,9 @@
 // run), so nothing is reserved twice. A consumer stalled past `claimIdleMs` that wakes up and decides the same chunk
 // at the same moment as its successor is refused the second reservation (`ONCE_PER_DECISION`); one that had reserved
 // before it stalled sends what its successor, finding it `already-sent`, sends too: the same idempotency key.
+
 import { hostname } from 'node:os';
+import { errorMessage } from '@arbiter/engine';
 import type { Redis } from 'ioredis';
 import type { RunCounts, VolumeLedger, WorkChunk, WorkSource } from './run-types.js';
 import { loadSubscribers, type SubscriberReadOptions } from './stream-chunk.js';
@@ -266,7 +268,9 @@ export class StreamSource implements WorkSource {
       if (outcome === 'stopped') await producer.release();
     })()
       .catch((error: unknown) => {
-        this.#log(`arbiter: campaign run ${runId}: producing failed (${errorText(error)}); retried after the lock TTL`);
+        this.#log(
+          `arbiter: campaign run ${runId}: producing failed (${errorMessage(error)}); retried after the lock TTL`,
+        );
       })
       .finally(() => {
         this.#producing = undefined;
@@ -320,11 +324,7 @@ export class StreamSource implements WorkSource {
         this.#log(`arbiter: campaign run ${this.#options.runId}: entry ${id} was taken over by another process`);
       }
     } catch (error) {
-      if (!this.#stop.signal.aborted) this.#log(`arbiter: campaign run heartbeat failed: ${errorText(error)}`);
+      if (!this.#stop.signal.aborted) this.#log(`arbiter: campaign run heartbeat failed: ${errorMessage(error)}`);
     }
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

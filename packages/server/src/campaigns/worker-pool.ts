@@ -1,4 +1,5 @@
 // Where a run's chunks are decided: worker threads that each load the rules, or the main thread (`workers: 0`).
+
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, extname, join } from 'node:path';
@@ -10,8 +11,9 @@ import {
   type CompiledCampaign,
   type ConfigSnapshot,
   createCampaignDecider,
+  errorMessage,
 } from '@arbiter/engine';
-import { CampaignRunError, messageOf } from './campaign-run-errors.js';
+import { CampaignRunError } from './campaign-run-errors.js';
 import type { WorkChunk } from './run-types.js';
 import {
   chunkSize,
@@ -191,7 +193,7 @@ export function threadPool(options: ThreadPoolOptions): DecisionPool {
         dispatch();
       }
     });
-    slot.worker.on('error', (error) => crashed(slot, messageOf(error)));
+    slot.worker.on('error', (error) => crashed(slot, errorMessage(error)));
     slot.worker.on('exit', (code) => crashed(slot, `the worker exited with code ${code}`));
   };
 

@@ -1,5 +1,7 @@
 // What the coordinator and its worker threads say to each other, and the decide loop both sides share.
+
 import type { CampaignOutcome, CampaignRunRef, CompiledCampaign, ContactRecord, Profile } from '@arbiter/engine';
+import { errorMessage } from '@arbiter/engine';
 import { Packr } from 'msgpackr';
 import { decodeProfile } from '../redis/profile-store-codec.js';
 import type { CampaignRunErrorCode } from './campaign-run-errors.js';
@@ -83,7 +85,7 @@ export async function decideItems(
         subscriberId: profile.subscriberId,
         status: 'dropped',
         reason: 'DECISION_ERROR',
-        detail: error instanceof Error ? error.message : String(error),
+        detail: errorMessage(error),
       };
     }
   }
@@ -109,7 +111,7 @@ export async function decidePayload(
     try {
       items.push({ profile: decodeProfile(profiles[i]!, `profile:${subscriberId}`), history: histories[i] ?? [] });
     } catch (error) {
-      const detail = `PROFILE_DECODE_FAILED: ${error instanceof Error ? error.message : String(error)}`;
+      const detail = `PROFILE_DECODE_FAILED: ${errorMessage(error)}`;
       failed.push({ subscriberId, status: 'dropped', reason: 'DECISION_ERROR', detail });
     }
   }

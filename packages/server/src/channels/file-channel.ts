@@ -1,6 +1,8 @@
 // A channel that appends each message as a JSON line to a file (or a log): for demos, audits and offline delivery.
+
 import { appendFile } from 'node:fs/promises';
 import type { Channel, DeliveryResult, OutboundMessage } from '@arbiter/engine';
+import { errorMessage } from '@arbiter/engine';
 
 /** Appends `{...message}` lines to `path`; a write error is a failed delivery. */
 export function fileChannel(options: { name: string; path: string }): Channel {
@@ -11,7 +13,7 @@ export function fileChannel(options: { name: string; path: string }): Channel {
         await appendFile(options.path, `${JSON.stringify(message)}\n`);
         return { ok: true };
       } catch (error) {
-        return { ok: false, error: `file ${options.path}: ${error instanceof Error ? error.message : String(error)}` };
+        return { ok: false, error: `file ${options.path}: ${errorMessage(error)}` };
       }
     },
   };

@@ -1,5 +1,7 @@
 // A channel that adds each message to a Redis Stream, for a delivery service (an SMS gateway adapter) to consume.
+
 import type { Channel, DeliveryResult, OutboundMessage } from '@arbiter/engine';
+import { errorMessage } from '@arbiter/engine';
 import type { Redis } from 'ioredis';
 
 export interface RedisStreamChannelOptions {
@@ -32,7 +34,7 @@ export function redisStreamChannel(options: RedisStreamChannelOptions): Channel 
       } catch (error) {
         return {
           ok: false,
-          error: `redis stream ${options.stream}: ${error instanceof Error ? error.message : String(error)}`,
+          error: `redis stream ${options.stream}: ${errorMessage(error)}`,
         };
       }
     },

@@ -1,9 +1,11 @@
 // `arbiter campaign run <id>`: one campaign run on a generated population in memory (as `serve`), or on the Redis
 // stores; a progress bar on a terminal, plain lines otherwise; the report at the end; Ctrl-C cancels, resumable.
+
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Channel, ConfigSnapshot } from '@arbiter/engine';
+import { errorMessage } from '@arbiter/engine';
 import { Redis } from 'ioredis';
 import { campaignService } from '../campaigns/campaign-service.js';
 import type { RunProgress, RunReport } from '../campaigns/run-types.js';
@@ -192,7 +194,7 @@ async function openRuntime(
     });
   } catch (error) {
     await config.close();
-    say(`arbiter campaign run: could not start: ${error instanceof Error ? error.message : String(error)}`);
+    say(`arbiter campaign run: could not start: ${errorMessage(error)}`);
     return EXIT.failed;
   }
 }
@@ -254,9 +256,7 @@ async function joinShared(
     return { runId, now: meta.now, source, redis };
   } catch (error) {
     redis.disconnect();
-    say(
-      `arbiter campaign run: could not join shared run ${options.shared}: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    say(`arbiter campaign run: could not join shared run ${options.shared}: ${errorMessage(error)}`);
     return EXIT.badInput;
   }
 }

@@ -1,6 +1,6 @@
 // What the campaign commands share: their exit codes, and runs as text: the one-line progress, the run report
 // (counts by action, drop reason and channel, control group, duration, rate), and config problems.
-import { ConfigError, formatProblems } from '@arbiter/engine';
+import { ConfigError, errorMessage, formatProblems } from '@arbiter/engine';
 import type { RunProgress, RunReport } from '../campaigns/run-types.js';
 import { percent, table } from './format.js';
 import { bar } from './progress.js';
@@ -95,5 +95,5 @@ export function configProblemsText(error: unknown, dir: string): string {
     const count = error.problems.length;
     return `${dir} has ${count} problem${count === 1 ? '' : 's'}:\n${formatProblems(error.problems)}`;
   }
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

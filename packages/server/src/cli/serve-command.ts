@@ -1,5 +1,6 @@
 // `arbiter serve`: the HTTP API, the WebSocket stream and the docs on the demo playbook (what `npm start` runs),
 // printing the URLs and the keys, and shutting down gracefully on SIGTERM or SIGINT.
+import { errorMessage } from '@arbiter/engine';
 import { campaignService } from '../campaigns/campaign-service.js';
 import { tuneGarbageCollection } from '../runtime/gc-tuning.js';
 import { parseWindow } from '../security/rate-limiter.js';
@@ -76,7 +77,7 @@ export async function serveCommand(
         process.exit(0);
       },
       (error: unknown) => {
-        console.error(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+        console.error(`shutdown failed: ${errorMessage(error)}`);
         process.exit(1);
       },
     );
@@ -95,7 +96,7 @@ function startError(error: unknown, options: ServeCommandOptions): string {
       '\n',
     );
   }
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }
 
 function banner(server: RunningServer, options: ServeCommandOptions): string {

@@ -1,6 +1,7 @@
 // Config hot reload: the running config snapshot, validated reloads, the versions kept, rollback and the file watch.
+
 import { resolve } from 'node:path';
-import { ConfigError, type ConfigProblem, type ConfigSnapshot } from '@arbiter/engine';
+import { ConfigError, type ConfigProblem, type ConfigSnapshot, errorMessage } from '@arbiter/engine';
 import { loadConfigDir } from '@arbiter/engine/config-files';
 import { type ConfigVersionInfo, ConfigVersions } from './config-versions.js';
 import { type ConfigWatcher, watchConfig } from './config-watcher.js';
@@ -165,7 +166,7 @@ function problemsOf(error: unknown, dir: string): readonly ConfigProblem[] {
   // A loader from another copy of the engine (or a test) throws the same shape without being the same class.
   const problems = (error as { problems?: unknown } | undefined)?.problems;
   if (Array.isArray(problems) && problems.length > 0) return problems as ConfigProblem[];
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return [{ file: dir, path: '', code: 'CONFIG_LOAD_FAILED', message }];
 }
 

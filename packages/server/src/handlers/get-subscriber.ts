@@ -2,6 +2,7 @@
 import {
   type ContactRecord,
   computeFeatures,
+  errorMessage,
   FEATURE_STATE_KEY,
   type FeatureState,
   type FeatureValue,
@@ -48,7 +49,7 @@ export function getSubscriber(
     try {
       read = await readProfile(runtime.profiles, subscriberId);
     } catch (error) {
-      const message = `the profile store did not answer: ${error instanceof Error ? error.message : String(error)}`;
+      const message = `the profile store did not answer: ${errorMessage(error)}`;
       return failure({ code: 'PROFILE_STORE_UNAVAILABLE', message });
     }
     if (!read.profile) {
@@ -61,7 +62,7 @@ export function getSubscriber(
       const records = await runtime.history.load(subscriberId);
       contactHistory = records.map((r) => ({ ...r, at: new Date(r.at).toISOString() })).reverse();
     } catch (error) {
-      const detail = `contact history did not answer: ${error instanceof Error ? error.message : String(error)}`;
+      const detail = `contact history did not answer: ${errorMessage(error)}`;
       degraded.push({ reason: 'CONTACT_HISTORY_UNAVAILABLE', detail });
     }
     return {

@@ -1,4 +1,5 @@
 // What every handler returns: an HTTP-style status and a body, never a thrown error.
+import { errorMessage } from '@arbiter/engine';
 import { type ErrorBody, errorBody, statusOf } from '../http/errors.js';
 
 /** A handler's answer: `status` and `body` (`{ error: { code, message, field? } }` for any status >= 400). */
@@ -17,6 +18,6 @@ export async function guarded<T>(run: () => Promise<HandlerResult<T>> | HandlerR
   try {
     return await run();
   } catch (error) {
-    return failure({ code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) });
+    return failure({ code: 'INTERNAL', message: errorMessage(error) });
   }
 }

@@ -1,4 +1,5 @@
 // Readiness: the config is loaded and the stores answer, and the server is not shutting down.
+import { errorMessage } from '@arbiter/engine';
 import type { Runtime } from '../runtime/runtime.js';
 import { failure, guarded, type HandlerResult } from './handler-result.js';
 
@@ -39,7 +40,7 @@ async function probe(name: string, read: () => unknown): Promise<string | undefi
   try {
     return await Promise.race([Promise.resolve(read()).then(() => undefined), timeout]);
   } catch (error) {
-    return `${name}: ${error instanceof Error ? error.message : String(error)}`;
+    return `${name}: ${errorMessage(error)}`;
   } finally {
     clearTimeout(timer);
   }

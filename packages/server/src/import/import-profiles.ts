@@ -1,5 +1,7 @@
 // The bulk import: streams rows from CSV or JSONL through a mapping into a profile store, accounting for every row.
+
 import type { Profile, ProfileStore } from '@arbiter/engine';
+import { errorMessage } from '@arbiter/engine';
 import type { ByteSource } from './byte-source.js';
 import type { Mapping } from './compile-mapping.js';
 import { csvRows } from './csv-rows.js';
@@ -92,7 +94,7 @@ export async function importProfiles(options: ImportOptions): Promise<ImportSumm
     });
   };
   const storeFailed = async (row: SourceRow, error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     summary.stopped ??= { line: row.line, code: 'IMPORT_STORE_FAILED', message };
     await reject(row, [{ code: 'STORE_FAILED', problem: message }]);
   };

@@ -2,6 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import type { ContactHistory, ContactRecord } from '@arbiter/engine';
+import { errorMessage } from '@arbiter/engine';
 import type { ChainableCommander, Redis } from 'ioredis';
 import { ContactBuffer, type PendingContact } from './contact-history-buffer.js';
 import { decodeContact, encodeContact, uidSource } from './contact-history-codec.js';
@@ -142,7 +143,7 @@ export class RedisContactHistory implements ContactHistory {
       await this.#recordContact(this.#redis, pending, NO_CAPS, record.at);
     } catch (error) {
       if (isRefusal(error)) throw error;
-      this.#enqueue(pending, errorText(error));
+      this.#enqueue(pending, errorMessage(error));
     }
   }
 
@@ -270,8 +271,4 @@ export class RedisContactHistory implements ContactHistory {
 /** Redis answered, and said no: a retry would get the same answer (a key of another type under our prefix). */
 function isRefusal(error: unknown): error is Error {
   return error instanceof Error && error.name === 'ReplyError' && error.message.startsWith('WRONGTYPE');
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,6 @@
 // The decision log in Redis: one key per decision, kept for the late-outcome window, so any node can take its outcomes.
 
-import { RecencyMap } from '@arbiter/engine';
+import { errorMessage, RecencyMap } from '@arbiter/engine';
 import type { Redis } from 'ioredis';
 import { type DecisionLog, decodeDecision, encodeDecision, type LoggedDecision } from './decision-log-codec.js';
 import { Outage } from './outage.js';
@@ -150,7 +150,7 @@ export class RedisDecisionLog implements DecisionLog {
   }
 
   #startOutage(error: unknown): void {
-    const cause = error instanceof Error ? error.message : String(error);
+    const cause = errorMessage(error);
     this.#outage.begin(`Redis did not answer (${cause}); keeping decisions in memory (up to ${this.#limit})`);
   }
 

@@ -1,6 +1,8 @@
 // The durable profile store: one msgpack value per subscriber in Redis, behind a hot in-process LRU kept fresh by pub/sub.
+
 import { randomUUID } from 'node:crypto';
 import type { Profile, ProfileStore } from '@arbiter/engine';
+import { errorMessage } from '@arbiter/engine';
 import type { Redis } from 'ioredis';
 import { ProfileInvalidation } from './invalidation.js';
 import { type CachedProfile, ProfileCache } from './profile-store-cache.js';
@@ -284,7 +286,7 @@ export class RedisProfileStore implements ProfileStore {
     } catch (error) {
       if (error instanceof ProfileStoreError) throw error; // bad data, not an outage
       this.failedAt = this.clock();
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorMessage(error);
       if (fallback) return this.fromCache(fallback, now, `redis unavailable (${reason})`);
       throw new ProfileStoreError(
         'PROFILE_STORE_UNAVAILABLE',
@@ -340,7 +342,7 @@ export class RedisProfileStore implements ProfileStore {
     } catch (error) {
       this.flights.end(ticket);
       this.failedAt = this.clock();
-      this.writer.hold(write, error instanceof Error ? error.message : String(error), true);
+      this.writer.hold(write, errorMessage(error), true);
       this.cacheWrite(write, at, generation);
     }
   }

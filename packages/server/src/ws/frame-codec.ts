@@ -1,4 +1,5 @@
 // Frames to values and back: JSON for text frames, msgpack for binary ones, with the nesting bound checked without recursion.
+import { errorMessage } from '@arbiter/engine';
 import { Packr, Unpackr } from 'msgpackr';
 import { type StreamError, streamError } from './stream-errors.js';
 
@@ -22,14 +23,17 @@ export function decodeFrame(data: ArrayBuffer, isBinary: boolean, maxDepth: numb
       if (thrown instanceof RangeError && /call stack/i.test(thrown.message)) return tooDeep(maxDepth);
       return {
         ok: false,
-        error: streamError('BODY_INVALID_MSGPACK', `The binary frame is not msgpack: ${message(thrown)}`),
+        error: streamError('BODY_INVALID_MSGPACK', `The binary frame is not msgpack: ${errorMessage(thrown)}`),
       };
     }
   } else {
     try {
       value = JSON.parse(Buffer.from(data).toString('utf8'));
     } catch (thrown) {
-      return { ok: false, error: streamError('BODY_INVALID_JSON', `The text frame is not JSON: ${message(thrown)}`) };
+      return {
+        ok: false,
+        error: streamError('BODY_INVALID_JSON', `The text frame is not JSON: ${errorMessage(thrown)}`),
+      };
     }
   }
   const problem = checkValue(value, maxDepth);
@@ -103,8 +107,4 @@ function tooDeep(maxDepth: number): DecodedFrame {
     ok: false,
     error: streamError('BODY_TOO_DEEP', `The frame nests objects and arrays deeper than ${maxDepth}.`),
   };
-}
-
-function message(thrown: unknown): string {
-  return thrown instanceof Error ? thrown.message : String(thrown);
 }

@@ -1,5 +1,6 @@
 // What every part of the stream server shares: the runtime, the subscriptions, the limits and the counters.
 
+import { errorMessage } from '@arbiter/engine';
 import type { HandlerReply, Role, StreamEvent, StreamRuntime, StreamStats } from './stream-types.js';
 import type { SubscriptionRegistry } from './subscription-registry.js';
 
@@ -32,7 +33,7 @@ export async function decideSafely(
   } catch (thrown) {
     return {
       status: 500,
-      body: { error: { code: 'INTERNAL', message: thrown instanceof Error ? thrown.message : String(thrown) } },
+      body: { error: { code: 'INTERNAL', message: errorMessage(thrown) } },
     };
   }
 }

@@ -1,5 +1,7 @@
 // The WebSocket stream on uWebSockets.js: /v1/stream, authenticated at upgrade, decide and subscribe over one socket.
+
 import { performance } from 'node:perf_hooks';
+import { errorMessage } from '@arbiter/engine';
 import uWS, { type HttpRequest, type HttpResponse, type us_listen_socket } from '@trufflesuite/uws-js-unofficial';
 import { apiKeyFrom, defaultRoleAllows } from './stream-auth.js';
 import { type SocketData, StreamConnection } from './stream-connection.js';
@@ -92,7 +94,7 @@ export async function startStreamServer(options: StreamServerOptions): Promise<S
         handleFrame(context, connection, message, isBinary);
       } catch (thrown) {
         // A bug here must cost one answer, not the process (an exception in a uWS callback is fatal).
-        const text = thrown instanceof Error ? thrown.message : String(thrown);
+        const text = errorMessage(thrown);
         connection.answer({ type: 'error', error: streamError('INTERNAL', text) }, isBinary);
       }
     },

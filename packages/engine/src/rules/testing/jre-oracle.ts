@@ -1,5 +1,6 @@
 // Runs a condition through json-rules-engine itself, the oracle the compiled rules are checked against.
 import { Engine } from 'json-rules-engine';
+import { errorMessage } from '../../error-message.js';
 
 /** true/false: whether the rule passed; `threw`: json-rules-engine rejected the run (the message says why). */
 export type OracleResult = boolean | { threw: string };
@@ -21,7 +22,7 @@ export async function oracle(
     const { results } = await engine.run(facts);
     return results.length === 1;
   } catch (error) {
-    return { threw: error instanceof Error ? error.message : String(error) };
+    return { threw: errorMessage(error) };
   }
 }
 
