@@ -105,8 +105,8 @@ export const ModelManifestSchema = Type.Object(
         default: 'auto',
         description:
           'auto: a graph of Gemm, MatMul, Add, Relu, Sigmoid, Tanh, Softmax and Identity nodes is compiled to ' +
-          'plain loops, checked against onnxruntime at load; any other graph runs on onnxruntime. onnxruntime: ' +
-          'always a session run',
+          'generated JavaScript, checked against onnxruntime at load; any other graph runs on onnxruntime. ' +
+          'onnxruntime: always a session run',
       }),
     ),
     description: Description,
