@@ -16,7 +16,7 @@ type LeaseCommand = (
   runId: string,
   holder: string,
   ttlMs: string,
-) => Promise<[number, string]>;
+) => Promise<[held: number, runId: string]>;
 
 export interface RedisCampaignLeasesOptions {
   redis: Redis;
@@ -49,8 +49,8 @@ export class RedisCampaignLeases implements CampaignLeases {
   }
 
   async hold(campaignId: string, runId: string): Promise<LeaseAnswer> {
-    const [held, holder] = await this.#run('hold', campaignId, runId);
-    return held === 1 ? { held: true } : { held: false, runId: holder };
+    const [held, holding] = await this.#run('hold', campaignId, runId);
+    return held === 1 ? { held: true } : { held: false, runId: holding };
   }
 
   async release(campaignId: string, runId: string): Promise<void> {
