@@ -49,6 +49,7 @@ export {
   type Aggregate,
   type CompiledFeature,
   computeFeatures,
+  decisionFacts,
   FEATURE_STATE_KEY,
   type FeatureSet,
   type FeatureSpec,
