@@ -66,7 +66,7 @@ const FLUSH_BATCH = 500;
  * @example
  * const history = new RedisContactHistory({ redis, horizonMs: config.policy.horizonMs });
  * const result = await history.reserve(record, config.policy.capsFor(action, 'sms'), now);
- * if (result.ok) await channel.send(...); // else: result.cap is used up
+ * if (result.ok) await channel.deliver(message); // else: result.cap is used up
  */
 export class RedisContactHistory implements ContactHistory {
   readonly #redis: Redis;
