@@ -34,8 +34,10 @@ function lookup(facts: Readonly<Record<string, unknown>>, name: string): unknown
   return value;
 }
 
+/** Text for a placeholder: strings, numbers (to two decimals) and booleans; anything else (an object, a list) is empty. */
 function format(value: unknown): string {
-  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Math.round(value * 100) / 100);
-  return String(value);
+  if (typeof value === 'boolean') return String(value);
+  return '';
 }

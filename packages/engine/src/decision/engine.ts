@@ -108,6 +108,8 @@ export function createEngine(options: EngineOptions): Engine {
         const message = `action "${actionId}" was not returned by decision "${decisionId}"`;
         return { ok: false, error: { code: 'ACTION_NOT_IN_DECISION', message, field: 'actionId' } };
       }
+      const outOfTime = at === undefined ? undefined : outcomeTimeProblem(at, decision.at, clock());
+      if (outOfTime) return { ok: false, error: { code: 'INVALID_TIME', message: outOfTime, field: 'at' } };
       try {
         await history.record({
           at: at ?? clock(),
@@ -127,6 +129,23 @@ export function createEngine(options: EngineOptions): Engine {
       return { ok: true };
     },
   };
+}
+
+/** How far an outcome's `at` may fall before its decision or after now: the clocks of channels and servers differ. */
+export const OUTCOME_CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * Why an outcome's `at` cannot be right, or undefined: an outcome comes after its decision and not after now (the
+ * later of the two when the decision was made at a simulated time), give or take the skew. Contact history keeps
+ * what it is given, so a time far ahead would put the action on cooldown for centuries and push the subscriber's
+ * real contacts out of the window.
+ */
+function outcomeTimeProblem(at: number, decidedAt: number, now: number): string | undefined {
+  const earliest = decidedAt - OUTCOME_CLOCK_SKEW_MS;
+  const latest = Math.max(now, decidedAt) + OUTCOME_CLOCK_SKEW_MS;
+  if (at >= earliest && at <= latest) return undefined;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return `at must fall between the decision (${iso(decidedAt)}) and now (${iso(Math.max(now, decidedAt))}), give or take 5 minutes`;
 }
 
 function warnDecisionLogError(error: unknown): void {

@@ -20,7 +20,9 @@ export function computeFeatures(
   if (!state) return values;
   for (const feature of set.features) {
     const cells = state[feature.name];
-    if (!cells || cells[0] !== feature.tag) continue;
+    // Only a real array: a profile from outside (an inline profile, an import) could carry an object whose
+    // `length` is a billion, and the loops below would run that long.
+    if (!Array.isArray(cells) || cells[0] !== feature.tag) continue;
     switch (feature.aggregate) {
       case 'timeSince':
         values[feature.name] = Math.floor(Math.max(0, now - (cells[1] as number)) / feature.unitMs);

@@ -33,7 +33,8 @@ export function generateRule(root: ConditionNode): GeneratedRule {
     '"use strict";',
     ...generator.constants.map((_, i) => `const k${i} = K[${i}];`),
     ...generator.functions,
-    `function test(f) { return ${body}; }`,
+    // A fact JavaScript cannot compare (a custom operator that throws on it) fails the rule instead of the decision.
+    `function test(f) { try { return ${body}; } catch { return false; } }`,
     `return { test, leaves: [${list('L')}], actuals: [${list('A')}], ` +
       `expecteds: [${list('B', (i) => generator.readsValue[i] === true)}] };`,
   ].join('\n');
@@ -123,7 +124,9 @@ class Generator {
     this.readsValue[index] = value.kind === 'fact';
     this.functions.push(`function A${index}(f) { ${readFact} return a; }`);
     if (readValue) this.functions.push(`function B${index}(f) { ${readValue} return b; }`);
-    this.functions.push(`function L${index}(f) { ${readFact} ${readValue} return ${compare}; }`);
+    this.functions.push(
+      `function L${index}(f) { ${readFact} ${readValue} try { return ${compare}; } catch { return false; } }`,
+    );
     return index;
   }
 }

@@ -1,9 +1,18 @@
 // The built-in operators, json-rules-engine v7's defaults, as data registered like any custom operator.
 import type { Operator } from './operator.js';
 
-/** json-rules-engine's check for the numeric operators: anything `parseFloat` can read a number from. */
+/**
+ * json-rules-engine's check for the numeric operators: anything `parseFloat` can read a number from. A value
+ * JavaScript cannot turn into text (an object whose `toString` is not a function, as in `{"toString": 1}` from a
+ * JSON profile) fails the check where json-rules-engine would throw, so a rule never throws on a fact.
+ */
 export function numberValidator(factValue: unknown): boolean {
-  return Number.parseFloat(factValue as string).toString() !== 'NaN';
+  if (typeof factValue === 'number') return !Number.isNaN(factValue);
+  try {
+    return Number.parseFloat(factValue as string).toString() !== 'NaN';
+  } catch {
+    return false;
+  }
 }
 
 /** What `in`/`notIn` can search: json-rules-engine calls `value.indexOf(fact)`, which only these have. */
