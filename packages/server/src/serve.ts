@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { campaignService } from './campaigns/campaign-service.js';
 import { decide } from './handlers/decide.js';
+import { logFault } from './handlers/handler-result.js';
 import { type AppOptions, buildApp } from './http/app.js';
 import type { LogOptions } from './http/logging.js';
 import { decideRoute } from './http/routes/decision-routes.js';
@@ -159,7 +160,11 @@ async function shutdown(app: FastifyInstance | undefined, stream: StreamServer |
 /** The runtime as the WebSocket stream sees it: the same decide handler, events, keys and roles as HTTP. */
 function streamRuntime(runtime: Runtime): StreamServerOptions['runtime'] {
   return {
-    decide: (body, caller) => decide(runtime, body, caller),
+    decide: async (body, caller) => {
+      const result = await decide(runtime, body, caller);
+      logFault(runtime.logger, result, { url: '/v1/stream', type: 'decide' });
+      return result;
+    },
     events: runtime.events,
     verifyKey: (key) => runtime.keys.verify(key),
     roleAllows: (callerRole, requiredRole) => isRole(callerRole) && roleAllows(callerRole, requiredRole),

@@ -1,10 +1,14 @@
 // Sends a handler's answer: its status and body, nothing added (the routes stay one line each).
 import type { FastifySerializerCompiler } from 'fastify';
-import type { HandlerResult } from '../handlers/handler-result.js';
+import { type FaultLog, type HandlerResult, logFault } from '../handlers/handler-result.js';
 
 /** The part of a Fastify reply `send` uses (any route's typed reply fits). */
 interface Reply {
   code(status: number): { send(body: unknown): unknown };
+  /** The request's logger (masked), where a 500 answer is reported. */
+  log: FaultLog;
+  /** The route's pattern (`/v1/subscribers/:id`), not the URL: no subscriber id reaches the fault log. */
+  request: { routeOptions: { url?: string } };
 }
 
 /**
@@ -12,6 +16,7 @@ interface Reply {
  * route that sent its reply resolves with nothing (Fastify sees the reply is sent).
  */
 export function send(reply: Reply, result: HandlerResult): void {
+  logFault(reply.log, result, { route: reply.request.routeOptions.url });
   reply.code(result.status).send(result.body);
 }
 

@@ -5,7 +5,7 @@ import { STATUS_CODES } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { TSchema } from '@sinclair/typebox';
 import type { HttpRequest, HttpResponse, TemplatedApp } from '@trufflesuite/uws-js-unofficial';
-import type { HandlerResult } from '../handlers/handler-result.js';
+import { type HandlerResult, logFault } from '../handlers/handler-result.js';
 import { errorBody } from '../http/errors.js';
 import { bodyMessages, isJsonMediaType, parseJsonBody } from '../http/json-body.js';
 import { compileBodyCheck } from '../http/validation.js';
@@ -100,7 +100,10 @@ export function mountJsonRoutes(app: TemplatedApp, options: UwsHttpOptions, host
       const checked = check(value);
       if (checked.error) return refuse(res, request, checked.error, checked.error.statusCode);
       const work = route.handler(runtime, checked.value, caller).then(
-        (result) => finish(res, request, result.status, result.body),
+        (result) => {
+          logFault(runtime.logger, result, { url: route.url, port: 'stream' });
+          finish(res, request, result.status, result.body);
+        },
         (thrown: unknown) => {
           // A handler never throws; if one does, the same 500 as the HTTP port's error handler, and the log has it.
           runtime.logger.error({ err: thrown, url: route.url, port: 'stream' }, 'request failed');
