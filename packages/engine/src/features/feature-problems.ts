@@ -23,7 +23,8 @@ export type FeatureProblemCode = keyof typeof featureProblems;
 /** Why an accepted event did not change a feature it is declared for (`ingest` result `skipped[].reason`). */
 export const featureSkipReasons = {
   FIELD_MISSING: "The event's data has no value at the feature's field.",
-  FIELD_NOT_NUMBER: 'A sum, min or max feature found a value at its field that is not a finite number.',
+  FIELD_NOT_NUMBER:
+    'A sum, min or max feature found a value at its field that is not a number, or one beyond ±2^53 (9,007,199,254,740,991).',
   FIELD_NOT_SCALAR:
     'A last or distinct feature found an object or a list at its field (only strings, numbers, booleans, null).',
   OUTSIDE_WINDOW: "The event's time is older than the feature's window, so it no longer counts toward it.",

@@ -57,7 +57,7 @@ export function foldEvent(
       continue;
     }
     const current = state?.[feature.name];
-    const cells = current && current[0] === feature.tag ? current : undefined;
+    const cells = Array.isArray(current) && current[0] === feature.tag ? current : undefined;
     const updated = fold(feature, cells, event.time, read.v, now);
     if (updated === 'OUTSIDE_WINDOW') {
       skipped.push({ feature: feature.name, reason: 'OUTSIDE_WINDOW' });
@@ -82,7 +82,8 @@ function readValue(feature: CompiledFeature, event: FeatureEvent): { v: FeatureV
   }
   if (value === undefined) return 'FIELD_MISSING';
   if (aggregate === 'sum' || aggregate === 'min' || aggregate === 'max') {
-    return typeof value === 'number' && Number.isFinite(value) ? { v: value } : 'FIELD_NOT_NUMBER';
+    // Within 2^53 (whole units stay exact): a sum of 1e308s would reach Infinity and stay there for the window.
+    return typeof value === 'number' && Math.abs(value) <= Number.MAX_SAFE_INTEGER ? { v: value } : 'FIELD_NOT_NUMBER';
   }
   if (value !== null && typeof value === 'object') return 'FIELD_NOT_SCALAR';
   // distinct counts values; a null is the absence of one.
@@ -95,7 +96,7 @@ function keepDeclared(set: FeatureSet, state: FeatureState | undefined): Record<
   if (!state) return kept;
   for (const feature of set.features) {
     const cells = state[feature.name];
-    if (cells) kept[feature.name] = cells;
+    if (Array.isArray(cells)) kept[feature.name] = cells;
   }
   return kept;
 }
