@@ -26,11 +26,11 @@ function decisionLog(options: Partial<ConstructorParameters<typeof RedisDecision
 }
 
 /** One server node: its own engine and stores, sharing only Redis with the others. */
-function node(log: RedisDecisionLog): { engine: Engine; history: RedisContactHistory } {
+function node(log: RedisDecisionLog, clock = () => NOW): { engine: Engine; history: RedisContactHistory } {
   const history = new RedisContactHistory({ redis, keyPrefix: prefix, horizonMs: config.policy.horizonMs });
   open.push(history);
   const profiles = new InMemoryProfileStore([profile] as never);
-  return { engine: createEngine({ config, profiles, history, decisionLog: log, clock: () => NOW }), history };
+  return { engine: createEngine({ config, profiles, history, decisionLog: log, clock }), history };
 }
 
 async function decideWeb(engine: Engine) {
@@ -117,12 +117,14 @@ describe('RedisDecisionLog', () => {
 
   it('accepts a late outcome inside the window, and refuses it once the window has closed', async () => {
     const log = decisionLog({ windowMs: 1_500 });
-    const { engine } = node(log);
+    const clock = { now: NOW };
+    const { engine } = node(log, () => clock.now);
     const decision = await decideWeb(engine);
     const actionId = decision.actions[0]!.actionId;
     await vi.waitFor(() => expect(log.stats().pending).toBe(0));
     // Late by the wall clock (still inside 1.5 s), and stamped 6 days after the decision: accepted.
     await new Promise((resolve) => setTimeout(resolve, 200));
+    clock.now = NOW + 6 * DAY; // the engine's clock too: an outcome is never stamped after its server's now
     const late = { decisionId: decision.decisionId, actionId, outcome: 'accept' as const, at: NOW + 6 * DAY };
     expect(await engine.recordOutcome(late)).toEqual({ ok: true });
     // The key expires with the window: then the decision is unknown.

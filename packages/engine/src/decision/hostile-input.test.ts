@@ -88,7 +88,9 @@ describe('an outcome at a time that cannot be right', () => {
     const { engine, history, decisionId, actionId } = await decided();
     const early = NOON - OUTCOME_CLOCK_SKEW_MS;
     const late = NOON + OUTCOME_CLOCK_SKEW_MS;
-    expect(await engine.recordOutcome({ decisionId, actionId, outcome: 'impression', at: early })).toEqual({ ok: true });
+    expect(await engine.recordOutcome({ decisionId, actionId, outcome: 'impression', at: early })).toEqual({
+      ok: true,
+    });
     expect(await engine.recordOutcome({ decisionId, actionId, outcome: 'click', at: late })).toEqual({ ok: true });
     expect(history.load('SUB-T1').map((r) => [r.outcome, r.at])).toEqual([
       ['impression', early],

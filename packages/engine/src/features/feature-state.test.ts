@@ -181,14 +181,14 @@ describe('sum, min and max', () => {
     const state = fold(set, [['billing.top-up', T0, { amountEur: 10 }]]);
     const second = foldEvent(set, state, { ...huge, time: T0 + HOUR }, T0 + HOUR);
     expect(second.skipped).toHaveLength(1);
-    expect(value(set, second.state, T0 + HOUR, 'topUps')).toBe(10);
+    expect(value(set, second.state!, T0 + HOUR, 'topUps')).toBe(10);
   });
 
   it('a stored cell that is not a list (state from outside) is started afresh, not folded into', () => {
     const tag = set.features.find((f) => f.name === 'topUps')!.tag;
     const forged = { topUps: { 0: tag, length: 1e9 } } as never;
     const result = foldEvent(set, forged, { type: 'billing.top-up', time: T0, data: { amountEur: 10 } }, T0);
-    expect(value(set, result.state, T0, 'topUps')).toBe(10);
+    expect(value(set, result.state!, T0, 'topUps')).toBe(10);
   });
 });
 
