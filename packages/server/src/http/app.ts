@@ -10,6 +10,7 @@ import type { Runtime } from '../runtime/runtime.js';
 import { authPlugin } from '../security/auth-plugin.js';
 import type { Gate } from '../security/gate.js';
 import type { RateLimit } from '../security/rate-limiter.js';
+import { answerClientError } from './client-errors.js';
 import { answerFor, registerErrorHandling } from './error-handler.js';
 import { errorBody } from './errors.js';
 import { registerJsonBody } from './json-body.js';
@@ -71,11 +72,18 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
       const { status, body } = answerFor(error, { bodyLimit }, request.id);
       (reply as unknown as FastifyReply).code(status).send(body);
     },
+    // A request Node's HTTP parser refuses never reaches the routes: the answer is written raw on the socket.
+    clientErrorHandler(this: FastifyInstance, error, socket) {
+      answerClientError(error, socket, this.log);
+    },
+    // Node would answer an HTTP/1.1 request without Host with an empty 400; requireHost answers it in our shape.
+    http: { requireHostHeader: false },
   });
   runtime.logger = app.log;
   app.setValidatorCompiler(typeBoxValidator);
   registerJsonBody(app, options.maxDepth ?? 16);
   registerErrorHandling(app, { bodyLimit });
+  requireHost(app);
   refuseWhileClosing(app);
 
   if (options.cors) await app.register(cors, { origin: options.cors.origins });
@@ -95,6 +103,17 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   await app.register(auditRoutes, { runtime });
   await app.register(campaignRoutes, { runtime });
   return app;
+}
+
+/** An HTTP/1.1 request without a Host header gets 400 INVALID_REQUEST and a closed connection (RFC 9112 3.2). */
+function requireHost(app: FastifyInstance): void {
+  app.addHook('onRequest', (request, reply, next) => {
+    if (request.headers.host !== undefined || request.raw.httpVersion !== '1.1') return next();
+    reply
+      .code(400)
+      .header('connection', 'close')
+      .send(errorBody('INVALID_REQUEST', 'an HTTP/1.1 request needs a Host header'));
+  });
 }
 
 /**

@@ -4,6 +4,12 @@ import { authErrorStatus } from '../security/auth-errors.js';
 
 /** Codes the HTTP layer itself answers with, in `{ error: { code, message, field? } }` (docs/errors.md). */
 export const httpErrors = {
+  INVALID_REQUEST:
+    'The request is not valid HTTP (an unknown method, a bad or repeated Content-Length, Content-Length with ' +
+    'Transfer-Encoding, a forbidden character in a header, a malformed chunk, a target not starting with `/`, ' +
+    'no Host on HTTP/1.1), or its URL, parameters or body do not match the route.',
+  HEADERS_TOO_LARGE: 'The request line and headers are larger than the server allows (16 KiB by default).',
+  REQUEST_TIMEOUT: 'The request line, headers or body did not arrive in full in the time the server allows.',
   BODY_INVALID_JSON: 'The body is not valid JSON, is empty, or has a `__proto__` or `constructor.prototype` key.',
   BODY_TOO_DEEP: 'The body nests objects or arrays deeper than the server allows (default 16 levels).',
   BODY_TOO_LARGE: 'The body is larger than the server allows (default 64 KiB).',
@@ -33,10 +39,12 @@ export const errorStatus: Readonly<Record<string, number>> = {
   UNKNOWN_DECISION: 404,
   ROUTE_NOT_FOUND: 404,
   CONFIG_VERSION_NOT_FOUND: 404,
+  REQUEST_TIMEOUT: 408,
   ACTION_NOT_IN_DECISION: 409,
   BODY_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   CONFIG_INVALID: 422,
+  HEADERS_TOO_LARGE: 431,
   ...authErrorStatus,
   // The server could not answer now; the same request may succeed later.
   PROFILE_STORE_UNAVAILABLE: 503,
