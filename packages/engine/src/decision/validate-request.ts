@@ -63,7 +63,12 @@ export function validateDecisionRequest(
     return fail('INVALID_REQUEST', 'explain', 'explain must be a boolean');
   }
   const now = parseTime(r.now);
-  if (now === null) return fail('INVALID_TIME', 'now', 'now must be epoch milliseconds or an ISO 8601 timestamp');
+  if (now === null)
+    return fail(
+      'INVALID_TIME',
+      'now',
+      'now must be epoch milliseconds (within 8.64e15 either side of 1970) or an ISO 8601 timestamp',
+    );
   const scope = parseScope(r.scope, config);
   if ('error' in scope) return scope;
   return {
@@ -145,7 +150,12 @@ export function validateOutcomeRequest(
     return bad('INVALID_OUTCOME', 'outcome', `outcome must be one of ${OUTCOMES.join(', ')}`);
   }
   const at = parseTime(request.at);
-  if (at === null) return bad('INVALID_TIME', 'at', 'at must be epoch milliseconds or an ISO 8601 timestamp');
+  if (at === null)
+    return bad(
+      'INVALID_TIME',
+      'at',
+      'at must be epoch milliseconds (within 8.64e15 either side of 1970) or an ISO 8601 timestamp',
+    );
   return { value: { decisionId, actionId, outcome: outcome as Outcome, at } };
 }
 
