@@ -2,6 +2,7 @@
 // answer or an ordinary decision, and the engine keeps serving.
 import { describe, expect, it } from 'vitest';
 import { buildFeatureConfig } from '../events/test-features.js';
+import { decisionFacts } from '../features/index.js';
 import { InMemoryContactHistory } from '../policy/index.js';
 import { InMemoryProfileStore } from '../profiles/profile-store.js';
 import { createEngine, OUTCOME_CLOCK_SKEW_MS } from './engine.js';
@@ -35,6 +36,26 @@ describe('feature state sent from outside', () => {
     if (!result.ok) return;
     // The malformed cells count for nothing: the profile's own careContacts90d (5) shows through.
     expect(result.decision.actions.map((a) => a.actionId)).toContain('goodwill-pass');
+  });
+});
+
+describe('feature cells holding what the engine never writes', () => {
+  const odd = { toString: 1 };
+  it.each([
+    ['a bucket time that cannot be a number', { careContacts90d: ['count:86400000', odd, 1] }, 'careContacts90d', 0],
+    [
+      'a count that is an object',
+      { careContacts90d: ['count:86400000', Math.floor(NOON / 86_400_000), { valueOf: 1 }] },
+      'careContacts90d',
+      0,
+    ],
+    ['a last value that is an object', { dataUsedPct: ['last', NOON, odd] }, 'dataUsedPct', null],
+  ])('%s: the cell counts for nothing; the decision is made', async (_name, state, feature, expected) => {
+    const config = await buildFeatureConfig();
+    const profile = { ...heavyUser, _features: state };
+    expect(decisionFacts(config.features, profile, 'web', {}, NOON)[feature]).toBe(expected);
+    const engine = createEngine({ config, clock: () => NOON });
+    expect((await engine.decide({ profile, channel: 'web', explain: true })).ok).toBe(true);
   });
 });
 

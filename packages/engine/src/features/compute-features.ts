@@ -23,17 +23,24 @@ export function computeFeatures(
     // Only a real array: a profile from outside (an inline profile, an import) could carry an object whose
     // `length` is a billion, and the loops below would run that long.
     if (!Array.isArray(cells) || cells[0] !== feature.tag) continue;
+    // Times and numbers are checked as read: state from outside may hold anything, and comparing an object that
+    // cannot turn into a number throws. A cell that is not what the engine writes counts for nothing.
     switch (feature.aggregate) {
       case 'timeSince':
-        values[feature.name] = Math.floor(Math.max(0, now - (cells[1] as number)) / feature.unitMs);
+        if (typeof cells[1] === 'number') {
+          values[feature.name] = Math.floor(Math.max(0, now - cells[1]) / feature.unitMs);
+        }
         break;
       case 'last':
-        values[feature.name] = now - (cells[1] as number) < feature.windowMs ? cells[2]! : null;
+        if (typeof cells[1] === 'number') {
+          values[feature.name] = now - cells[1] < feature.windowMs && isScalar(cells[2]) ? cells[2] : null;
+        }
         break;
       case 'distinct': {
         const first = firstBucket(feature, now);
         let n = 0;
-        for (let i = 2; i < cells.length; i += 2) if ((cells[i] as number) >= first) n++;
+        for (let i = 2; i < cells.length; i += 2)
+          if (typeof cells[i] === 'number' && (cells[i] as number) >= first) n++;
         values[feature.name] = n;
         break;
       }
@@ -41,8 +48,10 @@ export function computeFeatures(
         const first = firstBucket(feature, now);
         let total: number | null = feature.aggregate === 'count' || feature.aggregate === 'sum' ? 0 : null;
         for (let i = 1; i < cells.length; i += 2) {
-          if ((cells[i] as number) < first) continue;
-          const v = cells[i + 1] as number;
+          const bucket = cells[i];
+          if (typeof bucket !== 'number' || bucket < first) continue;
+          const v = cells[i + 1];
+          if (typeof v !== 'number') continue;
           if (total === null) total = v;
           else if (feature.aggregate === 'min') total = Math.min(total, v);
           else if (feature.aggregate === 'max') total = Math.max(total, v);
@@ -53,6 +62,10 @@ export function computeFeatures(
     }
   }
   return values;
+}
+
+function isScalar(value: unknown): value is FeatureValue {
+  return value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
 }
 
 /**
