@@ -117,6 +117,9 @@ describe('type conversion', () => {
     expect(value(json, '{"sms":true}')).toEqual({ sms: true });
     expect(value(json, { sms: false })).toEqual({ sms: false });
     expect(reason(json, '{sms}')).toMatchObject({ code: 'NOT_JSON' });
+    // Nested past 32 levels: refused before the parse (6,000 levels once passed, and crashed the summary's print).
+    expect(value(json, `${'['.repeat(32)}${']'.repeat(32)}`)).toBeDefined();
+    expect(reason(json, `${'['.repeat(6_000)}${']'.repeat(6_000)}`)).toMatchObject({ code: 'TOO_DEEP' });
   });
 });
 

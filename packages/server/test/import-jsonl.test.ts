@@ -43,6 +43,20 @@ describe('JSONL import', () => {
     for (const profile of population) expect(store.get(profile.subscriberId)).toEqual(profile);
   });
 
+  it('rejects a line nested deeper than 32 levels below the row, and keeps going', async () => {
+    const mapping = parseMapping('m.yaml', 'attributes:\n  subscriberId: { column: id }\n  extra: { type: json }');
+    const deep = (levels: number) => `{"id":"D${levels}","extra":${'['.repeat(levels)}${']'.repeat(levels)}}`;
+    const { summary, store, rejects } = await run([deep(32), deep(33), deep(6_000)].join('\n'), mapping, {
+      maxRecordBytes: 65_536,
+    });
+    expect(summary).toMatchObject({ rows: 3, valid: 1, invalid: 2 });
+    expect(rejects.map((r) => [r.line, r.reasons[0]?.code])).toEqual([
+      [2, 'TOO_DEEP'],
+      [3, 'TOO_DEEP'],
+    ]);
+    expect(store.get('D32')).toBeDefined();
+  });
+
   it('rejects broken lines with the reason and the raw text; counts blank lines apart', async () => {
     const mapping = parseMapping('m.yaml', 'attributes:\n  subscriberId: { column: id }\n  arpu: { type: number }');
     const lines = [

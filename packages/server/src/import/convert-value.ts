@@ -1,6 +1,10 @@
 // Turns one cell (CSV text, or a JSON value from a JSONL line) into a typed attribute value, or says why not.
+import { nestedDeeperThan } from '../http/json-body.js';
 import type { RowReasonCode } from './import-errors.js';
 import type { AttributeType, DateFormat, DateOutput } from './mapping-schema.js';
+
+/** The deepest a JSON value in an import may nest (a profile's stores and decisions walk it by recursion). */
+export const MAX_JSON_DEPTH = 32;
 
 /** A converted value, or the reason code and a short description of why the cell does not convert. */
 export type Converted = { ok: true; value: unknown } | { ok: false; code: RowReasonCode; problem: string };
@@ -69,7 +73,9 @@ export function converter(spec: ConvertSpec): (raw: unknown) => Converted {
       return (raw) => convertDate(raw, spec.format, spec.output);
     case 'json':
       return (raw) => {
-        if (typeof raw !== 'string') return { ok: true, value: raw };
+        if (typeof raw !== 'string') return { ok: true, value: raw }; // a JSONL value: its line was depth-checked
+        if (nestedDeeperThan(raw, MAX_JSON_DEPTH))
+          return fail('TOO_DEEP', `nested deeper than ${MAX_JSON_DEPTH} levels`);
         try {
           return { ok: true, value: JSON.parse(raw) };
         } catch (error) {

@@ -46,6 +46,7 @@ export const rowReasons = {
   NOT_A_BOOLEAN: 'The value is none of the true or false words.',
   NOT_A_DATE: 'The value is not a date in the expected format, or not a real calendar date.',
   NOT_JSON: 'The value is not valid JSON.',
+  TOO_DEEP: 'The JSON value, or the JSONL line, nests objects or lists deeper than 32 levels.',
   NOT_ALLOWED: 'The value is not one of the enum values.',
   NOT_IN_LOOKUP: 'The value is not a key of the lookup table.',
   OUT_OF_RANGE: 'The number is below `min` or above `max`.',

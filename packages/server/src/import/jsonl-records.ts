@@ -1,5 +1,8 @@
 // Streams the lines of a JSONL file as parsed objects, turning a bad line into a reported record instead of a crash.
+
+import { nestedDeeperThan } from '../http/json-body.js';
 import type { ByteSource } from './byte-source.js';
+import { MAX_JSON_DEPTH } from './convert-value.js';
 import type { RowReasonCode } from './import-errors.js';
 
 /** One JSONL line: the parsed object, or why the line is not one. Blank lines are yielded as `blank`. */
@@ -67,6 +70,10 @@ export async function* jsonlRecords(source: ByteSource, maxLineBytes = 1024 * 10
     if (wasTooLong)
       return { line, raw, bytes, error: { code: 'LINE_TOO_LONG', message: `longer than ${maxLineBytes} bytes` } };
     if (raw.trim() === '') return { line, raw, bytes, blank: true };
+    if (nestedDeeperThan(raw, MAX_JSON_DEPTH + 1)) {
+      const message = `nested deeper than ${MAX_JSON_DEPTH} levels below the row`;
+      return { line, raw, bytes, error: { code: 'TOO_DEEP', message } };
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw);
