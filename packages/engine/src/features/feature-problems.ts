@@ -27,6 +27,7 @@ export const featureSkipReasons = {
     'A sum, min or max feature found a value at its field that is not a number, or one beyond ±2^53 (9,007,199,254,740,991).',
   FIELD_NOT_SCALAR:
     'A last or distinct feature found an object or a list at its field (only strings, numbers, booleans, null).',
+  FIELD_TOO_LONG: 'A last or distinct feature found text longer than 128 characters at its field.',
   OUTSIDE_WINDOW: "The event's time is older than the feature's window, so it no longer counts toward it.",
 } as const;
 export type FeatureSkipReason = keyof typeof featureSkipReasons;

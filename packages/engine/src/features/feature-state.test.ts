@@ -351,3 +351,15 @@ describe('feature state', () => {
     expect(computeFeatures(set, undefined, T0)).toEqual({});
   });
 });
+
+describe('text kept from events', () => {
+  const set = featureSet({ name: 'country', event: 'network.roaming-attach', aggregate: 'last', field: 'country' });
+  it('a last or distinct feature skips text past 128 characters (it would reach treatments and SMS texts)', () => {
+    const attach = (country: string) => ({ type: 'network.roaming-attach', time: T0, data: { country } });
+    const long = foldEvent(set, undefined, attach('Q'.repeat(129)), T0);
+    expect(long.skipped).toEqual([{ feature: 'country', reason: 'FIELD_TOO_LONG' }]);
+    expect(long.state).toBeUndefined();
+    const fits = foldEvent(set, undefined, attach('Q'.repeat(128)), T0);
+    expect(value(set, fits.state!, T0, 'country')).toBe('Q'.repeat(128));
+  });
+});

@@ -33,6 +33,9 @@ export interface FoldResult {
   skipped: { feature: string; reason: FeatureSkipReason }[];
 }
 
+/** The longest text a last or distinct feature keeps from an event (characters). */
+export const MAX_FEATURE_TEXT = 128;
+
 /**
  * Folds `event` into `state` at engine time `now`. Pure: changed arrays are copied, the input is never mutated.
  * Old buckets (outside the window at `now`) are pruned as the feature is written; state of features no longer
@@ -86,6 +89,8 @@ function readValue(feature: CompiledFeature, event: FeatureEvent): { v: FeatureV
     return typeof value === 'number' && Math.abs(value) <= Number.MAX_SAFE_INTEGER ? { v: value } : 'FIELD_NOT_NUMBER';
   }
   if (value !== null && typeof value === 'object') return 'FIELD_NOT_SCALAR';
+  // Kept in the profile and filled into treatments: a country of 2,000 characters made a 2,128-character SMS.
+  if (typeof value === 'string' && value.length > MAX_FEATURE_TEXT) return 'FIELD_TOO_LONG';
   // distinct counts values; a null is the absence of one.
   if (aggregate === 'distinct' && value === null) return 'FIELD_MISSING';
   return { v: value as FeatureValue };
