@@ -50,6 +50,9 @@ describe('bodies that do not fit the schema', () => {
     for (const [body, code, field] of cases) {
       expectError(await t.call('POST', '/v1/decisions', body, 'channel'), 400, code, field);
     }
+    // A time of the wrong type says what a time looks like, not what the field means.
+    const noTime = await t.call('POST', '/v1/decisions', { subscriberId: JULIA, channel: 'app', now: null }, 'channel');
+    expect(noTime.json().error.message).toBe('now: expected epoch milliseconds or an ISO 8601 timestamp');
   });
 
   it('refuses a body that is not an object', async () => {

@@ -24,6 +24,7 @@ describe('validateEvent', () => {
     ['no time', { ...good, time: undefined }, 'time', 'INVALID_TIME'],
     ['a date without a time', { ...good, time: '2026-05-01' }, 'time', 'INVALID_TIME'],
     ['an impossible date', { ...good, time: '2026-13-45T10:00:00Z' }, 'time', 'INVALID_TIME'],
+    ['a number past any date', { ...good, time: 1e300 }, 'time', 'INVALID_TIME'],
     ['a negative time', { ...good, time: -1 }, 'time', 'INVALID_TIME'],
     ['NaN', { ...good, time: Number.NaN }, 'time', 'INVALID_TIME'],
     ['data that is a list', { ...good, data: [1] }, 'data', 'INVALID_EVENT'],

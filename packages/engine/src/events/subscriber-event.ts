@@ -64,7 +64,8 @@ export function validateEvent(input: unknown): { value: SubscriberEvent } | { er
 }
 
 function parseEventTime(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
+  // Within a Date's range (8.64e15 ms): 1e300 is no time, not an event far in the future.
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 && value <= 8.64e15 ? value : undefined;
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) {
     const ms = Date.parse(value);
     return Number.isNaN(ms) ? undefined : ms;

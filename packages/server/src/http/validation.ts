@@ -63,7 +63,8 @@ function invalid(error: ValueError | undefined, value: unknown, code: string, pa
   const field = fieldName(error.path);
   const top = field.split(/[.[]/)[0] ?? field;
   const fieldCode = part === 'body' ? (FIELD_CODES[top] ?? code) : code;
-  const description = (error.schema as { description?: string }).description;
+  const schema = error.schema as { description?: string; 'x-expected'?: string };
+  const description = schema['x-expected'] ?? schema.description;
   let message: string;
   if (error.type === ValueErrorType.ObjectAdditionalProperties) message = `unknown field "${field}"`;
   else if (error.type === ValueErrorType.ObjectRequiredProperty) message = `${field} is required`;

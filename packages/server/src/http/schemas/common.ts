@@ -22,7 +22,11 @@ export const FreeObject = (description: string) => Type.Object({}, { additionalP
 
 /** Epoch milliseconds or an ISO 8601 timestamp. */
 export const Time = (description: string) =>
-  Type.Union([Type.Number(), Type.String({ maxLength: 64 })], { description });
+  Type.Union([Type.Number(), Type.String({ maxLength: 64 })], {
+    description,
+    // What a refusal says was expected (the description says what the time is, not what it must look like).
+    'x-expected': 'epoch milliseconds or an ISO 8601 timestamp',
+  });
 
 /** What is shown or sent on one channel. */
 export const TreatmentSchema = Type.Object({
