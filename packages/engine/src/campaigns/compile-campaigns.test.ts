@@ -173,7 +173,7 @@ describe('campaigns.yaml: problems', () => {
       expect(messages).toEqual([
         'channel "web" is inbound; a campaign sends on an outbound channel',
         expect.stringMatching(/^cron "every monday" does not parse: .*five or six/),
-        'window "30 days" is not a duration like 30d or 12h',
+        'window "30 days" is not a duration like 30d or 12h (at most 100 years)',
       ]);
     }
   });

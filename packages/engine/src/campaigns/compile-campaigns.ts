@@ -133,7 +133,11 @@ function compileCaps(spec: CampaignSpec, add: Add): CapSpec[] {
   spec.caps?.forEach((cap, n) => {
     const windowMs = parseDuration(cap.window);
     if (windowMs === undefined || windowMs === 0) {
-      add(['caps', n, 'window'], 'CONFIG_INVALID_VALUE', `window "${cap.window}" is not a duration like 30d or 12h`);
+      add(
+        ['caps', n, 'window'],
+        'CONFIG_INVALID_VALUE',
+        `window "${cap.window}" is not a duration like 30d or 12h (at most 100 years)`,
+      );
       return;
     }
     specs.push(

@@ -154,6 +154,59 @@ describe('loadConfigDir on broken copies', () => {
     );
   });
 
+  it('reports a model path that is a directory or a device, without reading it (a problem, not a crash or a hang)', async () => {
+    for (const file of ['.', '/dev/zero']) {
+      const dir = await brokenCopy((f) => {
+        f.models.models[0].file = file;
+      });
+      expect(await problemsOf(dir)).toEqual([
+        expect.objectContaining({ file: 'models.yaml', path: '/models/0/file', code: 'MODEL_FILE_INVALID' }),
+      ]);
+    }
+  });
+
+  it('reports an alias bomb and a chain of named conditions too deep to compile, as problems', async () => {
+    const bomb = await brokenCopy(() => {});
+    const levels = ['zz0: &zz0 [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 10; i++)
+      levels.push(
+        `zz${i}: &zz${i} [${Array(10)
+          .fill(`*zz${i - 1}`)
+          .join(', ')}]`,
+      );
+    await writeFile(
+      join(bomb, 'arbitration.yaml'),
+      `${await readFile(join(bomb, 'arbitration.yaml'), 'utf8')}\n${levels.join('\n')}\n`,
+    );
+    expect(await problemsOf(bomb)).toEqual([
+      expect.objectContaining({ file: 'arbitration.yaml', code: 'CONFIG_PARSE' }),
+    ]);
+
+    const chain = await brokenCopy((f) => {
+      for (let i = 0; i < 3_000; i++) f.eligibility.conditions[`ch${i}`] = { condition: `ch${i + 1}` };
+      f.eligibility.conditions.ch3000 = { fact: 'planType', operator: 'equal', value: 'postpaid' };
+      f.actions.actions[0].eligibility = { condition: 'ch0' };
+    });
+    const problems = await problemsOf(chain);
+    expect(problems).toContainEqual(
+      expect.objectContaining({ code: 'RULE_INVALID_CONDITION', message: expect.stringContaining('too deep') }),
+    );
+    expect(problems.filter((p) => p.code === 'RULE_CIRCULAR_CONDITION')).toEqual([]);
+  });
+
+  it('reports a duration past 100 years (a cooldown that ends after any date)', async () => {
+    const dir = await brokenCopy((f) => {
+      f['contact-policy'].cooldowns[0].duration = '20000000w';
+    });
+    expect(await problemsOf(dir)).toEqual([
+      expect.objectContaining({
+        file: 'contact-policy.yaml',
+        path: '/cooldowns/0/duration',
+        code: 'POLICY_INVALID_DURATION',
+      }),
+    ]);
+  });
+
   it('reports a model that does not match its manifest', async () => {
     const dir = await brokenCopy((f) => {
       f.models.models[0].features.push({ source: 'profile', name: 'arpu', type: 'numeric', default: 0 });

@@ -1,11 +1,12 @@
 // Loads a config directory (YAML or JSON analyst files, and the model files they name) into a snapshot.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 
 // Re-exported so other file kinds (the server's import mappings) are validated and reported the same way.
 export { pointer, validateFile } from './validate-file.js';
 
+import { errorMessage } from '../error-message.js';
 import { type BuildConfigOptions, buildConfig, type ConfigInput, type ConfigSource } from './build-config.js';
 import { ConfigError, type ConfigProblem } from './config-problem.js';
 import type { ConfigSnapshot } from './config-snapshot.js';
@@ -54,7 +55,8 @@ export async function readConfigDir(dir: string): Promise<ConfigInput> {
   if (problems.length > 0 || !sources.actions || !sources.contactPolicy || !sources.arbitration) {
     throw new ConfigError(problems);
   }
-  const modelFiles = await readModelFiles(dir, sources.models?.data);
+  const modelFiles = await readModelFiles(dir, sources.models, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
   const input: ConfigInput = {
     actions: sources.actions,
     contactPolicy: sources.contactPolicy,
@@ -82,28 +84,64 @@ async function readFirst(dir: string, name: string): Promise<{ file: string; tex
 
 /** YAML (a superset of JSON) with duplicate keys and syntax errors reported as problems with their line. */
 export function parseText(file: string, text: string): { data: unknown; problems: ConfigProblem[] } {
-  const doc = parseDocument(text, { uniqueKeys: true });
+  // The yaml parser recurses: a block nested a few thousand levels deep overflows the stack in it, and an alias
+  // chain that expands past its limit throws from toJS(). Both are a problem with the file, not a crash.
+  const unparsable = (error: unknown) => ({
+    data: undefined,
+    problems: [{ file, path: '', code: 'CONFIG_PARSE', message: `the file cannot be read: ${errorMessage(error)}` }],
+  });
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { uniqueKeys: true });
+  } catch (error) {
+    return unparsable(error);
+  }
   const problems = doc.errors.map((error) => ({
     file,
     path: '',
     code: 'CONFIG_PARSE',
     message: `line ${error.linePos?.[0]?.line ?? '?'}: ${error.message.split('\n')[0]}`,
   }));
-  return { data: problems.length === 0 ? doc.toJS() : undefined, problems };
+  if (problems.length > 0) return { data: undefined, problems };
+  try {
+    return { data: doc.toJS({ maxAliasCount: 1_000 }), problems };
+  } catch (error) {
+    return unparsable(error);
+  }
 }
 
-/** Bytes of every model file the models file names, keyed as written; a missing one is reported by the build. */
-async function readModelFiles(dir: string, models: unknown): Promise<Record<string, Uint8Array>> {
+/** The largest model file the loader reads: far above any model the compiled runtime takes (8,192 MACs a row). */
+export const MAX_MODEL_FILE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Bytes of every model file the models file names, keyed as written; a missing one is reported by the build. A
+ * path that is not a regular file (a directory, /dev/zero) or is larger than MAX_MODEL_FILE_BYTES is a problem,
+ * not a read: /dev/zero would be read until memory ran out.
+ */
+async function readModelFiles(
+  dir: string,
+  models: ConfigSource | undefined,
+  problems: ConfigProblem[],
+): Promise<Record<string, Uint8Array>> {
   const files: Record<string, Uint8Array> = {};
-  const list = (models as { models?: unknown } | undefined)?.models;
-  if (!Array.isArray(list)) return files;
-  for (const entry of list) {
-    const file = (entry as { file?: unknown } | undefined)?.file;
+  const list = (models?.data as { models?: unknown } | undefined)?.models;
+  if (!models || !Array.isArray(list)) return files;
+  for (let i = 0; i < list.length; i++) {
+    const file = (list[i] as { file?: unknown } | undefined)?.file;
     if (typeof file !== 'string' || file in files) continue;
+    const refuse = (message: string) =>
+      problems.push({ file: models.file, path: `/models/${i}/file`, code: 'MODEL_FILE_INVALID', message });
     try {
-      files[file] = new Uint8Array(await readFile(resolve(dir, file)));
+      const path = resolve(dir, file);
+      const info = await stat(path);
+      if (!info.isFile()) refuse(`model file "${file}" is not a regular file`);
+      else if (info.size > MAX_MODEL_FILE_BYTES) {
+        refuse(
+          `model file "${file}" has ${info.size} bytes, more than the ${MAX_MODEL_FILE_BYTES} a model file may have`,
+        );
+      } else files[file] = new Uint8Array(await readFile(path));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') refuse(`model file "${file}": ${errorMessage(error)}`);
     }
   }
   return files;

@@ -209,7 +209,7 @@ function compileFeature(spec: FeatureSpec, at: string, report: Report): Compiled
 function boundMs(text: string, path: string, fallback: number, report: Report): number {
   const ms = parseDuration(text);
   if (ms === undefined) {
-    report(path, 'FEATURE_INVALID_DURATION', `"${text}" is not a duration like 30m or 1h`);
+    report(path, 'FEATURE_INVALID_DURATION', `"${text}" is not a duration like 30m or 1h (at most 100 years)`);
     return fallback;
   }
   return ms;
@@ -218,7 +218,11 @@ function boundMs(text: string, path: string, fallback: number, report: Report): 
 function positiveDuration(text: string, path: string, report: Report): number | undefined {
   const ms = parseDuration(text);
   if (ms === undefined || ms === 0) {
-    report(path, 'FEATURE_INVALID_DURATION', `"${text}" is not a duration above zero like 24h or 90d`);
+    report(
+      path,
+      'FEATURE_INVALID_DURATION',
+      `"${text}" is not a duration above zero like 24h or 90d (at most 100 years)`,
+    );
     return undefined;
   }
   return ms;

@@ -89,7 +89,7 @@ describe('checkContactPolicy', () => {
       ['/suppression/0/for', 'POLICY_INVALID_DURATION'],
     ]);
     expect(problems[0]?.message).toBe(
-      'window must be a positive whole number with a unit (ms, s, m, h, d, w) such as 7d, got "1 day"',
+      'window must be a positive whole number with a unit (ms, s, m, h, d, w) such as 7d, at most 100 years, got "1 day"',
     );
   });
 

@@ -86,7 +86,7 @@ export function checkContactPolicy(config: ContactPolicyConfig): ConfigProblem[]
           report(
             `${at}/${field}`,
             'POLICY_INVALID_DURATION',
-            `${field} must be a positive whole number with a unit (ms, s, m, h, d, w) such as 7d, got ${JSON.stringify(rule[field])}`,
+            `${field} must be a positive whole number with a unit (ms, s, m, h, d, w) such as 7d, at most 100 years, got ${JSON.stringify(rule[field])}`,
           );
         }
       }

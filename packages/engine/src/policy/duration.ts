@@ -10,12 +10,22 @@ const UNIT_MS: Readonly<Record<string, number>> = {
 };
 const DURATION = /^(\d+)(ms|s|m|h|d|w)$/;
 
-/** Milliseconds in a duration string, or undefined when it is not one: `parseDuration('7d') === 604_800_000`. */
+/**
+ * The longest duration a rules file may give: 100 years (3,650 weeks would do for any window or cooldown). Past it,
+ * a cooldown's end is no longer a date (`20000000w`) and 400 nines make a window of Infinity.
+ */
+export const MAX_DURATION_MS = 100 * 365 * 86_400_000;
+
+/**
+ * Milliseconds in a duration string, or undefined when it is not one or is longer than MAX_DURATION_MS:
+ * `parseDuration('7d') === 604_800_000`.
+ */
 export function parseDuration(text: unknown): number | undefined {
   if (typeof text !== 'string') return undefined;
   const match = DURATION.exec(text);
   if (!match) return undefined;
-  return Number(match[1]) * UNIT_MS[match[2]!]!;
+  const ms = Number(match[1]) * UNIT_MS[match[2]!]!;
+  return ms <= MAX_DURATION_MS ? ms : undefined;
 }
 
 /** A short human form of a span, largest two units: `formatDuration(4_320_000) === '1h 12m'`. */

@@ -35,7 +35,11 @@ export function compileTriggers(
     seen.add(spec.id);
     const debounceMs = parseDuration(spec.debounce);
     if (debounceMs === undefined)
-      add('debounce', 'CONFIG_INVALID_VALUE', `debounce "${spec.debounce}" is not a duration like 1h or 30m`);
+      add(
+        'debounce',
+        'CONFIG_INVALID_VALUE',
+        `debounce "${spec.debounce}" is not a duration like 1h or 30m (at most 100 years)`,
+      );
     problems.push(
       ...checkSendTarget(
         spec,
