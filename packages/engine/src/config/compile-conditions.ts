@@ -13,8 +13,8 @@ export function conditionCompiler(
   operators: readonly Operator[],
   problems: ConfigProblem[],
 ): ConditionCompiler {
-  // One compiler for the whole load, so a named condition is parsed once however many rules refer to it (a compiler
-  // per rule parsed a 1,000-leaf condition again for each of 2,000 references: 17 s, the server blocked).
+  // One compiler for the whole load, so a named condition is parsed once however many rules refer to it. Its code is
+  // still generated into each rule that refers to it: 300 references to a 1,000-leaf condition take about 3.6 s.
   let compiler: ReturnType<typeof createRuleCompiler> | undefined;
   let operatorError: RuleCompileError | undefined;
   try {
