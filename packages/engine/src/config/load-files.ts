@@ -104,7 +104,7 @@ export function parseText(file: string, text: string): { data: unknown; problems
   }));
   if (problems.length > 0) return { data: undefined, problems };
   try {
-    return { data: doc.toJS({ maxAliasCount: 1_000 }), problems };
+    return { data: doc.toJS(), problems };
   } catch (error) {
     return unparsable(error);
   }
