@@ -35,6 +35,12 @@ export function checkActions(actions: readonly [number, ActionSpec][], ctx: Refe
     if (ctx.models && action.model !== undefined && !ctx.models.has(action.model)) {
       add(at('model'), 'CONFIG_UNKNOWN_REFERENCE', unknown('model', action.model, ctx.models));
     }
+    for (const field of ['validFrom', 'validTo'] as const) {
+      const text = action[field];
+      if (text !== undefined && !isCalendarDate(text)) {
+        add(at(field), 'CONFIG_INVALID_VALUE', `${field} ${text} is not a real date and time`);
+      }
+    }
     if (action.validFrom && action.validTo && Date.parse(action.validFrom) > Date.parse(action.validTo)) {
       add(at('validTo'), 'CONFIG_INVALID_VALUE', `validTo ${action.validTo} is before validFrom ${action.validFrom}`);
     }
@@ -193,4 +199,15 @@ export function checkSendTarget(
     });
   }
   return problems;
+}
+
+/**
+ * Whether an ISO 8601 date (the schema checked its shape) names a real day and time: `2025-13-01` and `2026-02-30T99:99`
+ * fit the pattern, but the first is NaN to Date.parse and `2025-02-30` would quietly become 2 March.
+ */
+function isCalendarDate(text: string): boolean {
+  const parts = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  if (!parts || Number.isNaN(Date.parse(text))) return false;
+  const [year, month, day] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
+  return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }

@@ -194,6 +194,23 @@ describe('loadConfigDir on broken copies', () => {
     expect(problems.filter((p) => p.code === 'RULE_CIRCULAR_CONDITION')).toEqual([]);
   });
 
+  it('reports a validity date that is not a real day or time, and one that ends before it starts', async () => {
+    const dir = await brokenCopy((f) => {
+      f.actions.actions[0].validFrom = '2025-13-01';
+      f.actions.actions[1].validTo = '2026-02-30';
+      f.actions.actions[2].validTo = '2026-02-28T99:99';
+      f.actions.actions[3].validFrom = '2024-02-29T10:00:00Z'; // a leap day: fine
+      f.actions.actions[3].validTo = '2024-02-28';
+    });
+    const problems = (await problemsOf(dir)).map((p) => [p.path, p.code]);
+    expect(problems).toEqual([
+      ['/actions/0/validFrom', 'CONFIG_INVALID_VALUE'],
+      ['/actions/1/validTo', 'CONFIG_INVALID_VALUE'],
+      ['/actions/2/validTo', 'CONFIG_INVALID_VALUE'],
+      ['/actions/3/validTo', 'CONFIG_INVALID_VALUE'],
+    ]);
+  });
+
   it('reports a duration past 100 years (a cooldown that ends after any date)', async () => {
     const dir = await brokenCopy((f) => {
       f['contact-policy'].cooldowns[0].duration = '20000000w';
