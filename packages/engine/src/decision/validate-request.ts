@@ -2,6 +2,7 @@
 import type { ConfigSnapshot } from '../config/config-snapshot.js';
 import type { Outcome } from '../policy/index.js';
 import type { Profile } from '../population/index.js';
+import { timeValue } from '../time-value.js';
 import type { DecisionError, DecisionRequest, OutcomeRequest, OutcomeResult } from './decision-types.js';
 
 const REQUEST_FIELDS = new Set(['subscriberId', 'profile', 'channel', 'context', 'limit', 'explain', 'now', 'scope']);
@@ -159,16 +160,7 @@ export function validateOutcomeRequest(
   return { value: { decisionId, actionId, outcome: outcome as Outcome, at } };
 }
 
-/** The farthest a JavaScript Date reaches either side of 1970 (ms): past it a time has no ISO 8601 form. */
-const MAX_TIME_MS = 8.64e15;
-
 /** undefined when absent, null when present but not a time (or outside the range a Date can hold). */
 function parseTime(value: unknown): number | undefined | null {
-  if (value === undefined) return undefined;
-  if (typeof value === 'number') return Number.isFinite(value) && Math.abs(value) <= MAX_TIME_MS ? value : null;
-  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) {
-    const ms = Date.parse(value);
-    return Number.isNaN(ms) ? null : ms;
-  }
-  return null;
+  return value === undefined ? undefined : (timeValue(value) ?? null);
 }

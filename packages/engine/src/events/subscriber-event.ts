@@ -1,4 +1,5 @@
 // The event `engine.ingest` takes: its shape, and the check that turns outside input into a normalised event.
+import { timeValue } from '../time-value.js';
 import type { EventErrorCode } from './event-errors.js';
 
 /** Something that happened to a subscriber, as a producer sends it. */
@@ -63,14 +64,9 @@ export function validateEvent(input: unknown): { value: SubscriberEvent } | { er
   return { value: { id, type, subscriberId, time: ms, data: data ?? {} } };
 }
 
+/** An event's time: a time value, and as a number not before 1970. */
 function parseEventTime(value: unknown): number | undefined {
-  // Within a Date's range (8.64e15 ms): 1e300 is no time, not an event far in the future.
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 && value <= 8.64e15 ? value : undefined;
-  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) {
-    const ms = Date.parse(value);
-    return Number.isNaN(ms) ? undefined : ms;
-  }
-  return undefined;
+  return typeof value === 'number' && value < 0 ? undefined : timeValue(value);
 }
 
 /** An event refused, with the field at fault (module level: a closure made per event costs a name definition under tsx). */
