@@ -1,5 +1,11 @@
 // Compiles the eligibility conditions of a config (per action, issue and group), turning rule errors into problems.
-import { type CompiledRule, createRuleCompiler, type Operator, RuleCompileError } from '../rules/index.js';
+import {
+  type CompiledRule,
+  createRuleCompiler,
+  type Operator,
+  RuleCompileError,
+  type RuleCompiler,
+} from '../rules/index.js';
 import type { ConfigProblem } from './config-problem.js';
 
 export interface ConditionCompiler {
@@ -15,18 +21,13 @@ export function conditionCompiler(
 ): ConditionCompiler {
   // One compiler for the whole load, so a named condition is parsed once however many rules refer to it. Its code is
   // still generated into each rule that refers to it: 300 references to a 1,000-leaf condition take about 3.6 s.
-  let compiler: ReturnType<typeof createRuleCompiler> | undefined;
-  let operatorError: RuleCompileError | undefined;
-  try {
-    compiler = createRuleCompiler({ conditions: named, operators });
-  } catch (error) {
-    if (!(error instanceof RuleCompileError)) throw error;
-    operatorError = error; // a malformed custom operator: reported at every condition, as before
-  }
+  // Made on first use, inside the try: a malformed custom operator makes creating it throw, and that is reported at
+  // every condition, as when each condition had a compiler of its own.
+  let compiler: RuleCompiler | undefined;
   return {
     compile(condition, file, at) {
       try {
-        if (!compiler) throw operatorError;
+        compiler ??= createRuleCompiler({ conditions: named, operators });
         return compiler.compileRule(condition);
       } catch (error) {
         if (error instanceof RangeError) {
@@ -34,7 +35,7 @@ export function conditionCompiler(
           const message = `the condition nests too deep to compile (${error.message})`;
           problems.push({ file, path: at, code: 'RULE_INVALID_CONDITION', message });
           // The overflow left the parser mid-resolution (it would see a cycle that is not there): start afresh.
-          compiler = createRuleCompiler({ conditions: named, operators });
+          compiler = undefined;
           return undefined;
         }
         if (!(error instanceof RuleCompileError)) throw error;
