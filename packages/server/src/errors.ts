@@ -1,10 +1,9 @@
 // The server's catalogue of codes (imports, Redis stores), rendered into docs/errors.md after the engine's.
-import { STATUS_CODES } from 'node:http';
 import { type ErrorSection, engineErrorSections } from '@arbiter/engine';
 import { campaignRunErrors } from './campaigns/campaign-run-errors.js';
 import { campaignErrorStatus, campaignServiceErrors } from './campaigns/campaign-service-errors.js';
 import { configManagerErrors, configManagerProblems } from './config-manager/config-manager-errors.js';
-import { errorStatus, httpErrors } from './http/errors.js';
+import { errorStatus, httpErrors, statusLine } from './http/errors.js';
 import { importProblems, mappingProblems, rowReasons } from './import/import-errors.js';
 import { profileStoreErrors, profileStoreEvents } from './redis/profile-store-errors.js';
 import { apiKeyStoreErrors, authErrors } from './security/auth-errors.js';
@@ -43,9 +42,7 @@ export const serverErrorSections: readonly ErrorSection[] = [
 /** `CODE: 'HTTP 404'` rows, by status then code, from the maps the routes answer with. */
 function httpStatusTable(statuses: Readonly<Record<string, number>>): Record<string, string> {
   const rows = Object.entries(statuses).sort(([a, x], [b, y]) => x - y || a.localeCompare(b));
-  return Object.fromEntries(
-    rows.map(([code, status]) => [code, `HTTP ${status} ${STATUS_CODES[status] ?? ''}`.trimEnd()]),
-  );
+  return Object.fromEntries(rows.map(([code, status]) => [code, `HTTP ${statusLine(status)}`]));
 }
 
 /** Every section of docs/errors.md, engine first. */

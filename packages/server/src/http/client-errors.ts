@@ -1,10 +1,10 @@
 // Requests Node's HTTP parser refuses (an unknown method, a bad Content-Length or Transfer-Encoding, a forbidden
 // character in a header, a malformed chunk, headers too large, ...) never reach Fastify: there is no request and no
 // reply, only the socket. They get the API's error shape all the same, written as a raw HTTP answer on the socket.
-import { maxHeaderSize, STATUS_CODES } from 'node:http';
+import { maxHeaderSize } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
-import { type ErrorBody, errorBody, statusOf } from './errors.js';
+import { type ErrorBody, errorBody, statusLine, statusOf } from './errors.js';
 
 /** What the parser's codes (llhttp's `HPE_*`) mean, said to the caller; others say the parser's reason. */
 const PARSE_MESSAGES: Readonly<Record<string, string>> = {
@@ -73,7 +73,7 @@ export function answerClientError(error: ClientError, socket: Socket, log?: Fast
 function rawAnswer(status: number, body: ErrorBody): string {
   const json = JSON.stringify(body);
   return [
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`.trimEnd(),
+    `HTTP/1.1 ${statusLine(status)}`,
     'content-type: application/json; charset=utf-8',
     `content-length: ${Buffer.byteLength(json)}`,
     'connection: close',

@@ -1,5 +1,6 @@
 // The API's error codes as data: the transport's own codes with their meaning, and the HTTP status of every code
 // a handler or a plugin can answer with (engine codes included), per docs/server-plan.md.
+import { STATUS_CODES } from 'node:http';
 import { authErrorStatus } from '../security/auth-errors.js';
 
 /** Codes the HTTP layer itself answers with, in `{ error: { code, message, field? } }` (docs/errors.md). */
@@ -53,6 +54,18 @@ export const errorStatus: Readonly<Record<string, number>> = {
   NOT_READY: 503,
   INTERNAL: 500,
 };
+
+const statusLines = new Map<number, string>();
+
+/** A status and its reason phrase, as a status line has them: `statusLine(404) === '404 Not Found'`. */
+export function statusLine(status: number): string {
+  let line = statusLines.get(status);
+  if (line === undefined) {
+    line = `${status} ${STATUS_CODES[status] ?? ''}`.trimEnd();
+    statusLines.set(status, line);
+  }
+  return line;
+}
 
 /** The HTTP status for an error code (500 for a code nobody listed). */
 export function statusOf(code: string): number {

@@ -1,12 +1,11 @@
 // JSON POST routes over uWebSockets.js HTTP on the stream port (POST /v1/decisions): the steps Fastify's route takes,
 // each from the same shared code: the gate (key, rate, role), the body limit, the JSON parse and the schema check,
 // the handler, the metrics and the masked log; only the reading and writing of bytes is uWS's own.
-import { STATUS_CODES } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { TSchema } from '@sinclair/typebox';
 import type { HttpRequest, HttpResponse, TemplatedApp } from '@trufflesuite/uws-js-unofficial';
 import { type HandlerResult, logFault } from '../handlers/handler-result.js';
-import { errorBody } from '../http/errors.js';
+import { errorBody, statusLine } from '../http/errors.js';
 import { bodyMessages, isJsonMediaType, parseJsonBody } from '../http/json-body.js';
 import { compileBodyCheck } from '../http/validation.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -175,14 +174,4 @@ function keyOf(req: HttpRequest): string | undefined {
   const authorization = req.getHeader('authorization');
   const apiKey = req.getHeader('x-api-key');
   return keyFrom(authorization === '' ? undefined : authorization, apiKey === '' ? undefined : apiKey);
-}
-
-const statusLines = new Map<number, string>();
-function statusLine(status: number): string {
-  let line = statusLines.get(status);
-  if (line === undefined) {
-    line = `${status} ${STATUS_CODES[status] ?? ''}`.trimEnd();
-    statusLines.set(status, line);
-  }
-  return line;
 }
