@@ -114,15 +114,39 @@ describe('the campaign service on servers sharing the Redis stores', () => {
     const joined = await two!.start(CAMPAIGN, { runId: firstRunId });
     expect(joined).toMatchObject({ ok: true, runId: firstRunId });
 
-    // The run ends on both servers; its lease goes with the last, and a new run may start.
+    // The run ends on both servers; its lease goes with the last, and once both are done a new run starts.
     for (const runner of runners) for (const run of runner.started) run.finish();
-    let again = await two!.start(CAMPAIGN);
-    for (let i = 0; i < 200 && !again.ok; i++) {
-      await sleep(10);
-      again = await two!.start(CAMPAIGN);
-    }
+    if (first.ok) await first.done;
+    if (joined.ok) await joined.done;
+    const again = await two!.start(CAMPAIGN);
     expect(again.ok).toBe(true);
     expect(again.ok && again.runId).not.toBe(firstRunId);
+  });
+
+  it('a run is done once its lease is free: another server starts the campaign right after, however slow the release', async () => {
+    const prefix = freshPrefix();
+    const runtime = await server(prefix);
+    const real = new RedisCampaignLeases({ redis: client(), keyPrefix: prefix });
+    const slowRelease: CampaignLeases = {
+      ttlMs: real.ttlMs,
+      hold: (campaignId, runId) => real.hold(campaignId, runId),
+      release: async (campaignId, runId) => {
+        await sleep(100);
+        await real.release(campaignId, runId);
+      },
+    };
+    const runner = fakeRunner(Date.now);
+    const service = createCampaignService({ ...runtime, campaignLeases: slowRelease } as CampaignRuntime, {
+      start: runner.start,
+    });
+    const other = createCampaignService(await server(prefix), { start: fakeRunner(Date.now).start });
+    const first = await service.start(CAMPAIGN);
+    expect(first.ok).toBe(true);
+    runner.started[0]!.finish();
+    if (first.ok) await first.done;
+    const next = await other.start(CAMPAIGN);
+    expect(next.ok).toBe(true);
+    await other.close();
   });
 
   it("a server that closes lets its runs' leases go first: a restarted one starts the campaign at once", async () => {

@@ -239,10 +239,12 @@ export function createCampaignService(runtime: CampaignRuntime, options: Campaig
       });
     }
     runtime.logger.info({ campaignId, runId: run.runId, dryRun, by }, 'campaign run started');
-    const done = run.done.then((report) => {
+    // A run is done once its lease is free: the scheduler arms the campaign's next time on `done`, and a start that
+    // came before the release reached Redis was refused as the same campaign's live run.
+    const done = run.done.then(async (report) => {
       if (leases) {
         clearInterval(entry.renewal);
-        releaseLease(leases, campaignId, runId);
+        await releaseLease(leases, campaignId, runId);
       }
       liveByRun.delete(run.runId);
       if (liveByCampaign.get(campaignId) === entry) liveByCampaign.delete(campaignId);
@@ -323,15 +325,16 @@ export function createCampaignService(runtime: CampaignRuntime, options: Campaig
     return timer;
   }
 
-  /** Lets go of the lease; one the store cannot release lapses after its time to live. */
-  function releaseLease(leases: CampaignLeases, campaignId: string, runId: string): void {
-    const release = leases
+  /** Lets go of the lease (never rejects); one the store cannot release lapses after its time to live. */
+  function releaseLease(leases: CampaignLeases, campaignId: string, runId: string): Promise<void> {
+    const release: Promise<void> = leases
       .release(campaignId, runId)
       .catch((error: unknown) => {
         runtime.logger.warn({ campaignId, runId, err: errorMessage(error) }, 'campaign lease not released');
       })
       .finally(() => releasing.delete(release));
     releasing.add(release);
+    return release;
   }
 
   const { claimOnce } = runtime;
